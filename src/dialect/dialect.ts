@@ -1,0 +1,153 @@
+import { userError } from '../core/errors.js';
+
+/** Portable column types; each dialect names them in its own words. */
+export type LogicalType = 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'json';
+
+/** Things an engine may or may not do. A dialect must state every one (see {@link BaseDialect.can}). */
+export interface Capabilities {
+  /** `ROW_NUMBER() OVER (…)` and friends. */
+  windowFunctions: boolean;
+  /** `QUALIFY` to filter on window results. */
+  qualify: boolean;
+  /** Reads CSV/Parquet/JSON files in SQL (`FROM read_csv(…)`). */
+  fileScan: boolean;
+  /** The file scan can set malformed lines aside into a table instead of failing. */
+  rejectCapture: boolean;
+  /** `CREATE`/`DROP` inside a transaction roll back with it. */
+  transactionalDdl: boolean;
+  /** `COPY (query) TO 'file'` writes CSV/Parquet files. */
+  copyToFile: boolean;
+}
+
+/** A scan of data files, as the ingest stage asks for it. */
+export interface FileScan {
+  format: 'csv' | 'parquet' | 'json' | 'jsonl';
+  /** Absolute paths, read in this order. */
+  paths: string[];
+  /** CSV: field delimiter (sniffed when absent). */
+  delimiter?: string;
+  /** CSV: whether the first line names the columns (default true). */
+  header?: boolean;
+  /** CSV: quote character. */
+  quote?: string;
+  /** CSV: escape character. */
+  escape?: string;
+  /** CSV: text that stands for NULL, besides the empty field. */
+  nullString?: string;
+  /** CSV: read every column as text (types are decided later, over the whole file). */
+  allText?: boolean;
+  /** Set malformed lines aside under this name (requires `rejectCapture`). */
+  rejects?: { table: string; scan: string };
+}
+
+/** An engine feature that this dialect lacks: a clear diagnostic, never silently different SQL. */
+export function featureUnsupported(engine: string, feature: string): Error {
+  return userError('feature-unsupported', `the ${engine} engine does not support ${feature}`, {
+    hint: 'run this step on the embedded DuckDB engine, or choose another option',
+  });
+}
+
+/**
+ * How to write SQL for one engine. Stages build their SQL only through a Dialect, so a new engine
+ * is a new implementation of this interface (usually a small subclass of {@link BaseDialect}).
+ */
+export interface Dialect {
+  readonly name: string;
+  /** Whether the engine has a capability; throws when the dialect forgot to declare it. */
+  can(capability: keyof Capabilities): boolean;
+  /** Quotes an identifier (table or column name). */
+  ident(name: string): string;
+  /** Quotes a value as a SQL literal: the one function through which user values enter SQL. */
+  literal(value: string | number | boolean | null): string;
+  /** The engine's name for a logical type. */
+  type(t: LogicalType): string;
+  /** `CAST(expr AS t)`. */
+  cast(expr: string, t: LogicalType): string;
+  /** A cast that yields NULL instead of failing. */
+  tryCast(expr: string, t: LogicalType): string;
+  /** Whole days from `from` to `to` (both dates or timestamps). */
+  daysBetween(from: string, to: string): string;
+  /** Truncates a date/timestamp to the start of its day, week, month, quarter or year. */
+  dateTrunc(unit: 'day' | 'week' | 'month' | 'quarter' | 'year', expr: string): string;
+  /** `expr` plus `n` days (n may be an expression). */
+  addDays(expr: string, n: string | number): string;
+  /** The current timestamp of the statement. */
+  now(): string;
+  /** A table expression reading data files (requires `fileScan`). */
+  fileScan(scan: FileScan): string;
+  /** A function call, through the dialect's overrides when it spells the function differently. */
+  fn(name: string, ...args: string[]): string;
+}
+
+/**
+ * Standard SQL shared by the dialects. Subclasses set {@link capabilities} and {@link functionOverrides}
+ * and override only what their engine spells differently.
+ */
+export abstract class BaseDialect implements Dialect {
+  abstract readonly name: string;
+  protected abstract readonly capabilities: Partial<Capabilities>;
+  /** Function templates by name: `{ log: 'LN(${0}) / LN(${1})' }`, `${i}` is the i-th argument. */
+  protected readonly functionOverrides: Record<string, string> = {};
+  protected abstract readonly typeNames: Record<LogicalType, string>;
+
+  can(capability: keyof Capabilities): boolean {
+    const v = this.capabilities[capability];
+    if (v === undefined) throw new Error(`dialect ${this.name} does not declare capability '${capability}'`);
+    return v;
+  }
+
+  ident(name: string): string {
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  literal(value: string | number | boolean | null): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as a SQL literal`);
+      return String(value);
+    }
+    // Control characters are legal inside standard SQL strings; only quotes need doubling.
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  type(t: LogicalType): string {
+    return this.typeNames[t];
+  }
+
+  cast(expr: string, t: LogicalType): string {
+    return `CAST(${expr} AS ${this.type(t)})`;
+  }
+
+  abstract tryCast(expr: string, t: LogicalType): string;
+
+  daysBetween(from: string, to: string): string {
+    return `(CAST(${to} AS DATE) - CAST(${from} AS DATE))`;
+  }
+
+  dateTrunc(unit: 'day' | 'week' | 'month' | 'quarter' | 'year', expr: string): string {
+    return `DATE_TRUNC(${this.literal(unit)}, ${expr})`;
+  }
+
+  addDays(expr: string, n: string | number): string {
+    return `(${expr} + (${n}) * INTERVAL '1 day')`;
+  }
+
+  now(): string {
+    return 'CURRENT_TIMESTAMP';
+  }
+
+  fileScan(_scan: FileScan): string {
+    throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  fn(name: string, ...args: string[]): string {
+    const template = this.functionOverrides[name.toLowerCase()];
+    if (template === undefined) return `${name.toUpperCase()}(${args.join(', ')})`;
+    return template.replace(/\$\{(\d+)\}/g, (_, i: string) => {
+      const a = args[Number(i)];
+      if (a === undefined) throw new Error(`function ${name} needs argument ${i}`);
+      return a;
+    });
+  }
+}

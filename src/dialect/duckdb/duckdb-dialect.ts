@@ -1,0 +1,77 @@
+import { BaseDialect, type Capabilities, type FileScan, type LogicalType } from '../dialect.js';
+
+/** DuckDB's SQL: the embedded default engine. */
+export class DuckDBDialect extends BaseDialect {
+  readonly name = 'duckdb';
+  protected readonly capabilities: Capabilities = {
+    windowFunctions: true,
+    qualify: true,
+    fileScan: true,
+    rejectCapture: true,
+    transactionalDdl: true,
+    copyToFile: true,
+  };
+  protected override readonly functionOverrides: Record<string, string> = {
+    log: 'LOG(${1}) / LOG(${0})',
+    ln: 'LN(${0})',
+    log10: 'LOG10(${0})',
+    log1p: 'LN(1 + ${0})',
+  };
+  protected readonly typeNames: Record<LogicalType, string> = {
+    string: 'VARCHAR',
+    integer: 'BIGINT',
+    double: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+    json: 'JSON',
+  };
+
+  tryCast(expr: string, t: LogicalType): string {
+    return `TRY_CAST(${expr} AS ${this.type(t)})`;
+  }
+
+  override daysBetween(from: string, to: string): string {
+    return `DATE_DIFF('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`;
+  }
+
+  override dateTrunc(unit: 'day' | 'week' | 'month' | 'quarter' | 'year', expr: string): string {
+    return `CAST(DATE_TRUNC(${this.literal(unit)}, ${expr}) AS DATE)`;
+  }
+
+  override addDays(expr: string, n: string | number): string {
+    return `(${expr} + TO_DAYS(CAST(${n} AS INTEGER)))`;
+  }
+
+  override fileScan(scan: FileScan): string {
+    const files = `[${scan.paths.map((p) => this.literal(p)).join(', ')}]`;
+    const opts: string[] = [];
+    const opt = (k: string, v: string) => opts.push(`${k} = ${v}`);
+    switch (scan.format) {
+      case 'csv':
+        opt('header', scan.header === false ? 'false' : 'true');
+        if (scan.delimiter !== undefined) opt('delim', this.literal(scan.delimiter));
+        if (scan.quote !== undefined) opt('quote', this.literal(scan.quote));
+        if (scan.escape !== undefined) opt('escape', this.literal(scan.escape));
+        if (scan.nullString !== undefined) opt('nullstr', this.literal(scan.nullString));
+        // Text columns keep every value as written; types are decided over the whole file later.
+        if (scan.allText) opt('all_varchar', 'true');
+        opt('union_by_name', 'true');
+        if (scan.rejects) {
+          opt('store_rejects', 'true');
+          opt('rejects_table', this.literal(scan.rejects.table));
+          opt('rejects_scan', this.literal(scan.rejects.scan));
+        }
+        return `read_csv(${files}, ${opts.join(', ')})`;
+      case 'parquet':
+        opt('union_by_name', 'true');
+        return `read_parquet(${files}, ${opts.join(', ')})`;
+      case 'json':
+      case 'jsonl':
+        opt('format', this.literal(scan.format === 'jsonl' ? 'newline_delimited' : 'auto'));
+        opt('union_by_name', 'true');
+        opt('sample_size', '-1');
+        return `read_json(${files}, ${opts.join(', ')})`;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Engine } from '../engine/engine.js';
+import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
+
+/** Bumped when the workspace layout changes in a way that needs a migration. */
+export const SCHEMA_VERSION = 1;
+
+/** Bookkeeping columns ingestion adds to every canonical table. */
+export const LOAD_ID_COLUMN = '_load_id';
+
+/** `CREATE TABLE` for a canonical table, with the ingest bookkeeping column. */
+export function canonicalTableDdl(engine: Engine, table: CanonicalTableName, name: string = table): string {
+  const d = engine.dialect;
+  const cols = CANONICAL[table].columns.map((c) => `${d.ident(c.name)} ${d.type(c.type)}`);
+  if (table === 'customers') cols.push(`${d.ident('auto_created')} ${d.type('boolean')} DEFAULT FALSE`);
+  cols.push(`${d.ident(LOAD_ID_COLUMN)} ${d.type('integer')}`);
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(name)} (${cols.join(', ')})`;
+}
+
+/**
+ * Creates whatever the workspace lacks: the canonical tables (empty until ingested), the
+ * quarantine of rejected rows, and the ingest bookkeeping. Safe to call on every open.
+ */
+export async function ensureSchema(engine: Engine): Promise<void> {
+  const d = engine.dialect;
+  const statements: string[] = [
+    `CREATE TABLE IF NOT EXISTS ${d.ident('segtrack_meta')} (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+    ...CANONICAL_TABLES.map((t) => canonicalTableDdl(engine, t)),
+    // Every row that ingestion read but did not load, with why and where (nothing is lost).
+    `CREATE TABLE IF NOT EXISTS rejected_rows (
+       load_id BIGINT, table_name VARCHAR, file VARCHAR, row_number BIGINT,
+       reason VARCHAR, column_name VARCHAR, value VARCHAR, detail VARCHAR)`,
+    // One row per ingest run and table, with its accounting.
+    `CREATE TABLE IF NOT EXISTS ingest_runs (
+       load_id BIGINT, table_name VARCHAR, mode VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+       source_rows BIGINT, excluded BIGINT, rejected BIGINT, accepted BIGINT, loaded BIGINT,
+       customers_created BIGINT, files VARCHAR)`,
+    // The files each table was loaded from, so --append can skip files already loaded.
+    `CREATE TABLE IF NOT EXISTS loaded_files (
+       table_name VARCHAR, path VARCHAR, size BIGINT, modified_at TIMESTAMP, load_id BIGINT, source_rows BIGINT)`,
+  ];
+  for (const s of statements) await engine.exec(s);
+  await engine.exec(
+    `INSERT INTO segtrack_meta VALUES ('schema_version', ${d.literal(String(SCHEMA_VERSION))}) ON CONFLICT DO NOTHING`,
+  );
+}
