@@ -36,8 +36,12 @@ export interface FileScan {
   nullString?: string;
   /** CSV: read every column as text (types are decided later, over the whole file). */
   allText?: boolean;
+  /** CSV: character encoding (utf-8 by default; latin-1, utf-16). */
+  encoding?: string;
   /** Set malformed lines aside under this name (requires `rejectCapture`). */
   rejects?: { table: string; scan: string };
+  /** Parquet: add the 0-based row number within the file as `file_row_number`. */
+  fileRowNumber?: boolean;
 }
 
 /** An engine feature that this dialect lacks: a clear diagnostic, never silently different SQL. */
@@ -65,6 +69,8 @@ export interface Dialect {
   cast(expr: string, t: LogicalType): string;
   /** A cast that yields NULL instead of failing. */
   tryCast(expr: string, t: LogicalType): string;
+  /** Reads text as a timestamp (ISO forms, with or without a zone offset; offsets become UTC), NULL if it cannot. */
+  tryTimestamp(expr: string): string;
   /** Whole days from `from` to `to` (both dates or timestamps). */
   daysBetween(from: string, to: string): string;
   /** Truncates a date/timestamp to the start of its day, week, month, quarter or year. */
@@ -77,6 +83,15 @@ export interface Dialect {
   fileScan(scan: FileScan): string;
   /** A function call, through the dialect's overrides when it spells the function differently. */
   fn(name: string, ...args: string[]): string;
+  /** A column that numbers a table's rows in insertion order (0-based). */
+  rowId(): string;
+  /**
+   * A query over the lines a file scan set aside, with columns `line` (1-based record number,
+   * header included), `kind`, `text` (the line as read) and `message` (requires `rejectCapture`).
+   */
+  rejectedLines(rejects: { table: string; scan: string }): string;
+  /** Statements that remove what a file scan set aside. */
+  dropRejected(rejects: { table: string; scan: string }): string[];
 }
 
 /**
@@ -121,6 +136,10 @@ export abstract class BaseDialect implements Dialect {
 
   abstract tryCast(expr: string, t: LogicalType): string;
 
+  tryTimestamp(expr: string): string {
+    return this.tryCast(expr, 'timestamp');
+  }
+
   daysBetween(from: string, to: string): string {
     return `(CAST(${to} AS DATE) - CAST(${from} AS DATE))`;
   }
@@ -139,6 +158,18 @@ export abstract class BaseDialect implements Dialect {
 
   fileScan(_scan: FileScan): string {
     throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  rowId(): string {
+    throw featureUnsupported(this.name, 'row numbers in insertion order');
+  }
+
+  rejectedLines(_rejects: { table: string; scan: string }): string {
+    throw featureUnsupported(this.name, 'setting malformed lines aside');
+  }
+
+  dropRejected(_rejects: { table: string; scan: string }): string[] {
+    throw featureUnsupported(this.name, 'setting malformed lines aside');
   }
 
   fn(name: string, ...args: string[]): string {

@@ -31,6 +31,11 @@ export class DuckDBDialect extends BaseDialect {
     return `TRY_CAST(${expr} AS ${this.type(t)})`;
   }
 
+  override tryTimestamp(expr: string): string {
+    // TIMESTAMPTZ understands offsets; the session time zone is UTC, so the result is UTC.
+    return `coalesce(TRY_CAST(${expr} AS TIMESTAMP), CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP))`;
+  }
+
   override daysBetween(from: string, to: string): string {
     return `DATE_DIFF('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`;
   }
@@ -56,7 +61,8 @@ export class DuckDBDialect extends BaseDialect {
         if (scan.nullString !== undefined) opt('nullstr', this.literal(scan.nullString));
         // Text columns keep every value as written; types are decided over the whole file later.
         if (scan.allText) opt('all_varchar', 'true');
-        opt('union_by_name', 'true');
+        if (scan.encoding !== undefined) opt('encoding', this.literal(scan.encoding));
+        if (scan.paths.length > 1) opt('union_by_name', 'true');
         if (scan.rejects) {
           opt('store_rejects', 'true');
           opt('rejects_table', this.literal(scan.rejects.table));
@@ -65,6 +71,7 @@ export class DuckDBDialect extends BaseDialect {
         return `read_csv(${files}, ${opts.join(', ')})`;
       case 'parquet':
         opt('union_by_name', 'true');
+        if (scan.fileRowNumber) opt('file_row_number', 'true');
         return `read_parquet(${files}, ${opts.join(', ')})`;
       case 'json':
       case 'jsonl':
@@ -73,5 +80,17 @@ export class DuckDBDialect extends BaseDialect {
         opt('sample_size', '-1');
         return `read_json(${files}, ${opts.join(', ')})`;
     }
+  }
+
+  override rowId(): string {
+    return 'rowid';
+  }
+
+  override rejectedLines(rejects: { table: string; scan: string }): string {
+    return `SELECT CAST(line AS BIGINT) AS line, CAST(error_type AS VARCHAR) AS kind, csv_line AS text, error_message AS message FROM ${this.ident(rejects.table)}`;
+  }
+
+  override dropRejected(rejects: { table: string; scan: string }): string[] {
+    return [`DROP TABLE IF EXISTS ${this.ident(rejects.table)}`, `DROP TABLE IF EXISTS ${this.ident(rejects.scan)}`];
   }
 }

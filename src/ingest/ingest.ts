@@ -1,0 +1,181 @@
+import { basename } from 'node:path';
+import { UserError, userError, type Problem } from '../core/errors.js';
+import type { Config } from '../config/types.js';
+import type { Engine } from '../engine/engine.js';
+import { CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
+import { resolveSourceFiles, type SourceFile } from './files.js';
+import { loadTable, type TableCounts } from './load-table.js';
+import { sourcePosition } from './mapping.js';
+
+/** Settings for {@link ingest}. */
+export interface IngestOptions {
+  /** Add new files to what is loaded instead of reloading every table from its files. */
+  append?: boolean;
+  /** Load only these tables (default: every table with a source). */
+  tables?: CanonicalTableName[];
+  /** The moment of ingestion (default: now), for the future-date check. */
+  now?: Date;
+  /** Allow a reload to leave a table that had rows empty. */
+  allowEmpty?: boolean;
+  progress?: (message: string) => void;
+}
+
+/** One kind of rejection in one table, with a few examples. */
+export interface Rejection {
+  table: string;
+  reason: string;
+  count: number;
+  examples: { file: string; row: number; column: string | null; value: string | null }[];
+}
+
+/** What an ingest run did (CONTRACT.md, `segtrack ingest`). */
+export interface IngestResult {
+  load_id: number;
+  mode: 'replace' | 'append';
+  tables: Record<string, TableCounts & { files: number; skipped_files: number }>;
+  rejections: Rejection[];
+  /** Customers created because orders referred to them (first seen = first order). */
+  customers_created: number;
+  warnings: string[];
+}
+
+function timestampText(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * Loads the configured source files into the workspace's canonical tables, in one transaction:
+ * either every table is loaded and accounted for, or nothing changes. Reloading the same files
+ * gives the same tables; with `append`, files loaded before (same path, size and time) are skipped.
+ */
+export async function ingest(engine: Engine, config: Config, options: IngestOptions = {}): Promise<IngestResult> {
+  const progress = options.progress ?? (() => undefined);
+  const mode = options.append ? 'append' : 'replace';
+  const d = engine.dialect;
+  const wanted = CANONICAL_TABLES.filter(
+    (t) => config.sources[t] !== undefined && (!options.tables || options.tables.includes(t)),
+  );
+  if (wanted.length === 0)
+    throw userError('no_sources', 'the config has no sources to ingest', {
+      at: { file: config.path },
+      hint: 'add a sources: section mapping files to tables (customers, orders, events, …); `segtrack init` writes an example',
+    });
+
+  // Find every file first, and report every missing one at once.
+  const problems: Problem[] = [];
+  const filesByTable = new Map<CanonicalTableName, SourceFile[]>();
+  for (const t of wanted) {
+    const source = config.sources[t]!;
+    try {
+      filesByTable.set(t, resolveSourceFiles(t, source.files, config.baseDir, source.format));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      for (const p of e.problems) problems.push({ ...p, at: sourcePosition(source, config.path, 'files') });
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems);
+
+  const skipped = new Map<CanonicalTableName, number>();
+  if (mode === 'append') {
+    const loaded = await engine.query<{ table_name: string; path: string; size: number; modified_at: string }>(
+      `SELECT table_name, path, size, CAST(modified_at AS VARCHAR) AS modified_at FROM loaded_files`,
+    );
+    const seen = new Set(loaded.map((l) => `${l.table_name}\u0000${l.path}\u0000${l.size}\u0000${l.modified_at}`));
+    for (const [t, files] of filesByTable) {
+      const fresh = files.filter(
+        (f) => !seen.has(`${t}\u0000${f.path}\u0000${f.size}\u0000${timestampText(f.modifiedAt)}`),
+      );
+      skipped.set(t, files.length - fresh.length);
+      filesByTable.set(t, fresh);
+    }
+  }
+
+  const now = timestampText(options.now ?? new Date());
+  const startedAt = timestampText(new Date());
+  return engine.transaction(async (tx) => {
+    const [last] = await tx.query(`SELECT coalesce(max(load_id), 0) AS id FROM ingest_runs`);
+    const loadId = Number(last?.['id'] ?? 0) + 1;
+    const result: IngestResult = { load_id: loadId, mode, tables: {}, rejections: [], customers_created: 0, warnings: [] };
+    for (const t of wanted) {
+      const files = filesByTable.get(t) ?? [];
+      const skippedFiles = skipped.get(t) ?? 0;
+      if (files.length === 0) {
+        result.tables[t] = { source_rows: 0, excluded: 0, rejected: 0, accepted: 0, loaded: 0, files: 0, skipped_files: skippedFiles };
+        continue;
+      }
+      const before = mode === 'replace' ? await count(tx, t) : 0;
+      const load = await loadTable(tx, {
+        table: t,
+        source: config.sources[t]!,
+        files,
+        mode,
+        loadId,
+        now,
+        configPath: config.path,
+        progress,
+      });
+      if (mode === 'replace' && load.counts.loaded === 0 && before > 0 && !options.allowEmpty)
+        throw userError('would_empty_table', `reloading ${t} would replace its ${before} rows with none`, {
+          at: { file: files[0]!.path },
+          hint: 'check the files (and the filter); pass --allow-empty if the table really should be empty',
+        });
+      result.tables[t] = { ...load.counts, files: files.length, skipped_files: skippedFiles };
+      result.warnings.push(...load.warnings.map((w) => `${t}: ${w}`));
+      for (const f of files)
+        await tx.exec(
+          `INSERT INTO loaded_files VALUES (${d.literal(t)}, $1, ${f.size}, ${d.literal(timestampText(f.modifiedAt))}, ${loadId}, NULL)`,
+          [f.path],
+        );
+      if (mode === 'replace')
+        await tx.exec(`DELETE FROM loaded_files WHERE table_name = ${d.literal(t)} AND load_id <> ${loadId}`);
+      progress(
+        `${t}: ${load.counts.source_rows} rows read, ${load.counts.accepted} accepted, ${load.counts.rejected} rejected, ${load.counts.excluded} excluded`,
+      );
+    }
+    result.customers_created = await reconcileCustomers(tx, loadId);
+    if (result.customers_created > 0)
+      progress(`customers: ${result.customers_created} created from orders whose customer was unknown`);
+    for (const [t, c] of Object.entries(result.tables))
+      await tx.exec(
+        `INSERT INTO ingest_runs VALUES (${loadId}, ${d.literal(t)}, ${d.literal(mode)}, ${d.literal(startedAt)}, ${d.now()}, ` +
+          `${c.source_rows}, ${c.excluded}, ${c.rejected}, ${c.accepted}, ${c.loaded}, ${t === 'customers' ? result.customers_created : 0}, $1)`,
+        [JSON.stringify((filesByTable.get(t as CanonicalTableName) ?? []).map((f) => f.path))],
+      );
+    result.rejections = await rejectionSummary(tx, loadId);
+    return result;
+  });
+}
+
+async function count(tx: Engine, table: string): Promise<number> {
+  const [r] = await tx.query(`SELECT count(*) AS n FROM ${tx.dialect.ident(table)}`);
+  return Number(r?.['n'] ?? 0);
+}
+
+/**
+ * Orders may name customers the customers table lacks: such a customer is created, first seen at
+ * their first order, and marked `auto_created`. Placeholders whose orders are gone are removed.
+ */
+async function reconcileCustomers(tx: Engine, loadId: number): Promise<number> {
+  await tx.exec(`DELETE FROM customers WHERE auto_created AND customer_id NOT IN (SELECT customer_id FROM orders)`);
+  const before = await count(tx, 'customers');
+  await tx.exec(
+    `INSERT INTO customers (customer_id, created_at, auto_created, _load_id) ` +
+      `SELECT o.customer_id, min(o.ordered_at), TRUE, ${loadId} FROM orders o ` +
+      `WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = o.customer_id) GROUP BY o.customer_id ORDER BY o.customer_id`,
+  );
+  return (await count(tx, 'customers')) - before;
+}
+
+async function rejectionSummary(tx: Engine, loadId: number): Promise<Rejection[]> {
+  const rows = await tx.query<{ table_name: string; reason: string; n: number; ex: { file: string; row: number; column: string | null; value: string | null }[] }>(
+    `SELECT table_name, reason, count(*) AS n, ` +
+      `list({'file': file, 'row': row_number, 'column': column_name, 'value': value} ORDER BY file, row_number)[1:3] AS ex ` +
+      `FROM rejected_rows WHERE load_id = ${loadId} GROUP BY table_name, reason ORDER BY table_name, n DESC, reason`,
+  );
+  return rows.map((r) => ({
+    table: r.table_name,
+    reason: r.reason,
+    count: Number(r.n),
+    examples: r.ex.map((e) => ({ file: basename(e.file), row: Number(e.row), column: e.column, value: e.value })),
+  }));
+}

@@ -1,0 +1,317 @@
+import { basename } from 'node:path';
+import { EngineError, UserError, type Problem } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import type { SourceConfig } from '../config/types.js';
+import type { Engine } from '../engine/engine.js';
+import { CANONICAL, type CanonicalTableName } from '../model/canonical.js';
+import { LOAD_ID_COLUMN } from '../workspace/schema.js';
+import { castName, canonicalValue, checkDetail, firstFailingIndex, mappedName, rowChecks, type RowCheck } from './checks.js';
+import type { SourceFile } from './files.js';
+import { columnsNeedingTypes, mapColumns, sourcePosition, type ColumnMapping } from './mapping.js';
+import { FILE_INDEX, ROW_NUMBER, stageSource, type Stage } from './stage.js';
+import { inferTypes, readAs, unparseableReason, type InferredType } from './typing.js';
+
+/** How the rows of one table were accounted for: `source_rows = excluded + rejected + accepted`. */
+export interface TableCounts {
+  source_rows: number;
+  excluded: number;
+  rejected: number;
+  accepted: number;
+  /** Rows written to the canonical table (orders after grouping line items, say). */
+  loaded: number;
+}
+
+/** What loading one table did. */
+export interface TableLoad {
+  table: CanonicalTableName;
+  counts: TableCounts;
+  files: SourceFile[];
+  warnings: string[];
+}
+
+/** Settings for {@link loadTable}. */
+export interface LoadTableOptions {
+  table: CanonicalTableName;
+  source: SourceConfig;
+  files: SourceFile[];
+  mode: 'replace' | 'append';
+  loadId: number;
+  /** Moment of ingestion (`YYYY-MM-DD HH:MM:SS`), for the future-date check. */
+  now: string;
+  configPath: string;
+  progress: (message: string) => void;
+}
+
+const ORD = '__ord';
+const PERR = '__perr';
+const PERR_COL = '__perr_col';
+const PERR_VAL = '__perr_val';
+const REASON = '__reason';
+const RCOL = '__rcol';
+const RVAL = '__rval';
+const LINES = '__lines';
+const EXCLUDED = '__excluded';
+
+/** Engine messages about a snippet, reworded for the config's author. */
+function snippetProblem(e: unknown, what: string, at: Problem['at'], columns: string[]): Problem {
+  const detail = e instanceof EngineError ? e.detail : String(e);
+  const missing = /Referenced column "([^"]+)" not found/.exec(detail)?.[1];
+  if (missing !== undefined)
+    return {
+      code: 'unknown_source_column',
+      message: `${what} uses '${missing}', which is not a column of the file`,
+      ...(at ? { at } : {}),
+      hint: didYouMean(missing, columns),
+    };
+  const mustGroup = /column "([^"]+)" must appear in the GROUP BY/.exec(detail)?.[1];
+  if (mustGroup !== undefined)
+    return {
+      code: 'not_aggregated',
+      message: `${what} uses '${mustGroup}' per line, but the source groups lines (group_by)`,
+      ...(at ? { at } : {}),
+      hint: `wrap it in an aggregate such as min(${mustGroup}) or sum(${mustGroup}), or add it to group_by`,
+    };
+  const first = detail.split('\n')[0]!.replace(/^[A-Za-z ]+Error:\s*/, '');
+  let hint = 'the expression is SQL over the source file’s columns';
+  if (/No function matches.*VARCHAR/.test(detail))
+    hint =
+      'a column used in arithmetic was read as text because some values are not numbers; fix them, or force the type with options: {types: {Column: double}} to reject the rows that do not fit';
+  return { code: 'invalid_expression', message: `${what}: ${first}`, ...(at ? { at } : {}), hint };
+}
+
+/**
+ * Loads one canonical table from its source files inside the caller's transaction: stage the
+ * files, type the columns used, apply the filter, map (and group) to canonical columns, check
+ * every row, then write accepted rows to the table and every other row to `rejected_rows`.
+ */
+export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableLoad> {
+  const d = tx.dialect;
+  const { table, source } = o;
+  const warnings: string[] = [];
+  const def = CANONICAL[table];
+  o.progress(`${table}: reading ${o.files.length} file${o.files.length === 1 ? '' : 's'}`);
+  const stage: Stage = await stageSource(tx, table, o.files, source);
+  const sourceColumns = stage.columns.map((c) => c.name);
+  const firstFile = o.files[0]!.path;
+  for (const [i, n] of stage.rowsPerFile.entries())
+    if (n === 0 && !stage.malformed.some((m) => m.fileIndex === i))
+      warnings.push(`${basename(o.files[i]!.path)} has no data rows`);
+
+  // 1. Canonical columns from source columns.
+  const { mappings, problems } = mapColumns(table, source, sourceColumns, d, o.configPath, firstFile);
+  const groupBy = source.group_by ?? [];
+  for (const g of groupBy)
+    if (!sourceColumns.some((c) => c.toLowerCase() === g.toLowerCase()))
+      problems.push({
+        code: 'unknown_source_column',
+        message: `sources.${table}.group_by names '${g}', which is not a column of the file`,
+        at: sourcePosition(source, o.configPath, 'group_by'),
+        hint: didYouMean(g, sourceColumns),
+      });
+  if (problems.length > 0) throw new UserError(problems);
+
+  // 2. Types for the text columns that expressions compute with.
+  const forced = Object.fromEntries(
+    Object.entries(source.options?.types ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  const toType = stage.allText ? columnsNeedingTypes(source, mappings, sourceColumns) : [];
+  const inferred: Record<string, InferredType> = await inferTypes(
+    tx,
+    stage.table,
+    toType.filter((c) => forced[c.toLowerCase()] === undefined),
+  );
+  const types = new Map<string, InferredType | 'date'>();
+  for (const c of toType) {
+    const t = forced[c.toLowerCase()] ?? inferred[c];
+    if (t !== undefined && t !== 'string') types.set(c, t);
+  }
+  const typedCols = stage.columns.map((c) => {
+    const t = types.get(c.name);
+    const col = d.ident(c.name);
+    if (t === undefined) return col;
+    const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
+    return `${v} AS ${col}`;
+  });
+  const parseChecks = [...types.entries()].map(([c, t]) => {
+    const col = d.ident(c);
+    const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
+    return { when: `NULLIF(TRIM(${col}), '') IS NOT NULL AND ${v} IS NULL`, reason: unparseableReason(t), column: c, value: col };
+  });
+  const perr = (pick: 'reason' | 'column' | 'value') =>
+    parseChecks.length === 0
+      ? `CAST(NULL AS ${d.type('string')})`
+      : `CASE ${parseChecks.map((p) => `WHEN ${p.when} THEN ${pick === 'reason' ? d.literal(p.reason) : pick === 'column' ? d.literal(p.column) : `LEFT(CAST(${p.value} AS ${d.type('string')}), 200)`}`).join(' ')} END`;
+  const typed = `${stage.table}_typed`;
+  await tx.exec(
+    `CREATE TEMP TABLE ${d.ident(typed)} AS SELECT ${FILE_INDEX}, ${ROW_NUMBER}, ` +
+      `CAST(${FILE_INDEX} AS BIGINT) * 1000000000000 + ${ROW_NUMBER} AS ${ORD}, ` +
+      `${perr('reason')} AS ${PERR}, ${perr('column')} AS ${PERR_COL}, ${perr('value')} AS ${PERR_VAL}, ` +
+      `${typedCols.join(', ')} FROM ${d.ident(stage.table)}`,
+  );
+  await tx.exec(`DROP TABLE ${d.ident(stage.table)}`);
+
+  // 3. Check that the filter and every expression make sense over this file, all at once.
+  const filter = source.filter !== undefined ? `coalesce((${source.filter}), FALSE)` : 'TRUE';
+  const grouped = groupBy.length > 0;
+  const groupCols = groupBy.map((g) => d.ident(sourceColumns.find((c) => c.toLowerCase() === g.toLowerCase())!));
+  const isGroupCol = (bare: string | undefined) =>
+    bare !== undefined && groupBy.some((g) => g.toLowerCase() === bare.toLowerCase());
+  const exprOf = (m: ColumnMapping): string => {
+    if (m.expr === undefined) return 'NULL';
+    // A bare per-line column in a grouped source: one value per group, checked below.
+    if (grouped && m.bare !== undefined && !isGroupCol(m.bare)) return `min(${d.ident(m.bare)})`;
+    return `(${m.expr})`;
+  };
+  const bindProblems: Problem[] = [];
+  const tryBind = async (sql: string, what: string, key: string) => {
+    try {
+      await tx.query(`${sql} LIMIT 0`);
+    } catch (e) {
+      bindProblems.push(snippetProblem(e, what, sourcePosition(source, o.configPath, key), sourceColumns));
+    }
+  };
+  if (source.filter !== undefined)
+    await tryBind(`SELECT 1 FROM ${d.ident(typed)} WHERE ${filter}`, `sources.${table}.filter`, 'filter');
+  for (const m of mappings)
+    if (m.expr !== undefined && m.explicit)
+      await tryBind(
+        `SELECT ${exprOf(m)} FROM ${d.ident(typed)}${grouped ? ` GROUP BY ${groupCols.join(', ')}` : ''}`,
+        `sources.${table}.columns.${m.column.name}`,
+        `columns.${m.column.name}`,
+      );
+  if (bindProblems.length > 0) throw new UserError(bindProblems);
+
+  // 4. Filter, then map (grouping line items when asked).
+  o.progress(`${table}: mapping and checking rows`);
+  const mapped = `${stage.table}_mapped`;
+  const mappedCols = mappings.map((m) => `${exprOf(m)} AS ${d.ident(mappedName(m.column.name))}`);
+  await tx.exec(`CREATE TEMP TABLE ${d.ident(typed + '_x')} AS SELECT ${ORD}, NOT (${filter}) AS ${EXCLUDED} FROM ${d.ident(typed)}`);
+  const excluded = await scalar(tx, `SELECT count(*) AS n FROM ${d.ident(typed + '_x')} WHERE ${EXCLUDED}`);
+  const kept = `SELECT t.* FROM ${d.ident(typed)} t JOIN ${d.ident(typed + '_x')} x USING (${ORD}) WHERE NOT x.${EXCLUDED}`;
+  const inconsistent = mappings.filter((m) => grouped && m.bare !== undefined && !isGroupCol(m.bare));
+  if (!grouped) {
+    await tx.exec(
+      `CREATE TEMP TABLE ${d.ident(mapped)} AS SELECT ${ORD}, 1 AS ${LINES}, ${PERR}, ${PERR_COL}, ${PERR_VAL}, ` +
+        `${mappedCols.join(', ')} FROM (${kept})`,
+    );
+  } else {
+    const incons = inconsistent.map(
+      (m, i) => `count(DISTINCT ${d.ident(m.bare!)}) > 1 AS __incons${i}, min(${d.ident(m.bare!)}) || ' / ' || max(${d.ident(m.bare!)}) AS __inconsv${i}`,
+    );
+    await tx.exec(
+      `CREATE TEMP TABLE ${d.ident(mapped)} AS SELECT min(${ORD}) AS ${ORD}, count(*) AS ${LINES}, ` +
+        `max(${PERR}) AS ${PERR}, arg_min(${PERR_COL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_COL}, ` +
+        `arg_min(${PERR_VAL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_VAL}, ` +
+        `${[...incons, ...mappedCols, ...groupCols.map((g, i) => `${g} AS __g${i}`)].join(', ')} ` +
+        `FROM (${kept}) GROUP BY ${groupCols.join(', ')}`,
+    );
+  }
+
+  // 5. Canonical values and the first failing check per row.
+  const checks: RowCheck[] = [
+    {
+      when: `${PERR} IS NOT NULL`,
+      reason: 'rejected_line_in_group',
+      ...(grouped ? {} : { reasonSql: PERR }),
+      column: null,
+      columnSql: PERR_COL,
+      value: PERR_VAL,
+    },
+    ...inconsistent.map((m, i) => ({ when: `__incons${i}`, reason: 'inconsistent_group', column: m.column.name, value: `__inconsv${i}` })),
+    ...rowChecks(d, table, mappings, o.now),
+  ];
+  const checked = `${stage.table}_checked`;
+  const casts = mappings.map((m) => `${canonicalValue(d, table, m)} AS ${d.ident(castName(m.column.name))}`);
+  await tx.exec(`CREATE TEMP TABLE ${d.ident(checked)} AS SELECT *, ${casts.join(', ')} FROM ${d.ident(mapped)}`);
+  const k = '__k';
+  await tx.exec(
+    `CREATE TEMP TABLE ${d.ident(checked + '_r')} AS SELECT ${ORD}, ${checkDetail(d, checks, k, 'reason')} AS ${REASON}, ` +
+      `${checkDetail(d, checks, k, 'column')} AS ${RCOL}, ${checkDetail(d, checks, k, 'value')} AS ${RVAL} ` +
+      `FROM (SELECT *, ${firstFailingIndex(checks)} AS ${k} FROM ${d.ident(checked)})`,
+  );
+
+  // 6. Duplicate keys: the first row (in file order) wins; in append mode, rows already loaded win.
+  if (def.primaryKey) {
+    const pk = def.primaryKey.map((c) => d.ident(castName(c)));
+    const target = def.primaryKey.map((c) => d.ident(c));
+    const existing =
+      o.mode === 'append'
+        ? ` OR (${pk.join(', ')}) IN (SELECT (${target.join(', ')}) FROM ${d.ident(table)}${table === 'customers' ? ' WHERE NOT auto_created' : ''})`
+        : '';
+    await tx.exec(
+      `UPDATE ${d.ident(checked + '_r')} SET ${REASON} = 'duplicate_key', ${RCOL} = ${d.literal(def.primaryKey.join(','))}, ` +
+        `${RVAL} = dup.v FROM (SELECT ${ORD}, concat_ws(',', ${pk.join(', ')}) AS v, ` +
+        `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY ${ORD}) AS rn, ${existing ? `(${existing.slice(4)})` : 'FALSE'} AS seen ` +
+        `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL) dup ` +
+        `WHERE dup.${ORD} = ${d.ident(checked + '_r')}.${ORD} AND (dup.rn > 1 OR dup.seen)`,
+    );
+  }
+
+  // 7. Write: accepted rows to the table, the rest to rejected_rows.
+  if (o.mode === 'replace') {
+    await tx.exec(`DELETE FROM ${d.ident(table)}`);
+    await tx.exec(`DELETE FROM rejected_rows WHERE table_name = ${d.literal(table)}`);
+  } else if (table === 'customers') {
+    // A customer first seen in orders now has a real record: the record replaces the placeholder.
+    await tx.exec(
+      `DELETE FROM customers WHERE auto_created AND customer_id IN (SELECT ${d.ident(castName('customer_id'))} FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL)`,
+    );
+  }
+  const targetCols = def.columns.map((c) => d.ident(c.name));
+  await tx.exec(
+    `INSERT INTO ${d.ident(table)} (${targetCols.join(', ')}, ${d.ident(LOAD_ID_COLUMN)}) ` +
+      `SELECT ${def.columns.map((c) => d.ident(castName(c.name))).join(', ')}, ${o.loadId} ` +
+      `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL ORDER BY ${ORD}`,
+  );
+  const fileCase = `CASE ${o.files.map((f, i) => `WHEN ${i} THEN ${d.literal(f.path)}`).join(' ')} END`;
+  const fileOf = (ord: string) => fileCase.replace('CASE ', `CASE CAST(${ord} // 1000000000000 AS INTEGER) `);
+  const rowOf = (ord: string) => `${ord} % 1000000000000`;
+  const head = `INSERT INTO rejected_rows (load_id, table_name, file, row_number, reason, column_name, value, detail)`;
+  if (!grouped) {
+    await tx.exec(
+      `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf(ORD)}, ${rowOf(ORD)}, ${REASON}, ${RCOL}, ${RVAL}, NULL ` +
+        `FROM ${d.ident(checked + '_r')} WHERE ${REASON} IS NOT NULL ORDER BY ${ORD}`,
+    );
+  } else {
+    // Every line of a rejected group is rejected with it; a line with its own problem says so.
+    const on = groupCols.map((g, i) => `l.${g} IS NOT DISTINCT FROM g.__g${i}`).join(' AND ');
+    await tx.exec(
+      `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf('l.' + ORD)}, ${rowOf('l.' + ORD)}, ` +
+        `coalesce(l.${PERR}, r.${REASON}), CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_COL} ELSE r.${RCOL} END, ` +
+        `CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_VAL} ELSE r.${RVAL} END, ` +
+        `CASE WHEN l.${PERR} IS NULL AND r.${REASON} = 'rejected_line_in_group' THEN 'another line of this group could not be read' END ` +
+        `FROM ${d.ident(checked)} g JOIN ${d.ident(checked + '_r')} r USING (${ORD}) ` +
+        `JOIN (${kept}) l ON ${on} WHERE r.${REASON} IS NOT NULL ORDER BY l.${ORD}`,
+    );
+  }
+  for (const m of stage.malformed)
+    await tx.exec(`${head} VALUES (${o.loadId}, ${d.literal(table)}, $1, ${m.row}, ${d.literal(m.kind)}, NULL, $2, $3)`, [
+      o.files[m.fileIndex]!.path,
+      m.text.slice(0, 200),
+      m.message.split('\n')[0] ?? null,
+    ]);
+
+  // 8. Accounting: every row read is accepted, excluded or rejected.
+  const [acc] = await tx.query<{ accepted_rows: number; rejected_rows: number; accepted_lines: number; rejected_lines: number }>(
+    `SELECT count(*) FILTER (WHERE ${REASON} IS NULL) AS accepted_rows, count(*) FILTER (WHERE ${REASON} IS NOT NULL) AS rejected_rows, ` +
+      `coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NULL), 0) AS accepted_lines, coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NOT NULL), 0) AS rejected_lines ` +
+      `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD})`,
+  );
+  const parsed = stage.rowsPerFile.reduce((a, b) => a + b, 0);
+  const counts: TableCounts = {
+    source_rows: parsed + stage.malformed.length,
+    excluded,
+    rejected: Number(acc?.rejected_lines ?? 0) + stage.malformed.length,
+    accepted: Number(acc?.accepted_lines ?? 0),
+    loaded: Number(acc?.accepted_rows ?? 0),
+  };
+  if (counts.source_rows !== counts.excluded + counts.rejected + counts.accepted)
+    throw new Error(`ingest accounting does not add up for ${table}: ${JSON.stringify(counts)}`);
+  for (const t of [typed, typed + '_x', mapped, checked, checked + '_r']) await tx.exec(`DROP TABLE IF EXISTS ${d.ident(t)}`);
+  return { table, counts, files: o.files, warnings };
+}
+
+async function scalar(tx: Engine, sql: string): Promise<number> {
+  const [row] = await tx.query(sql);
+  return Number(row?.['n'] ?? 0);
+}
