@@ -25,6 +25,12 @@ export interface Config {
   alerts?: AlertConfig[];
   /** The raw parsed document, for stages that read settings added after this type. */
   raw: Record<string, unknown>;
+  /**
+   * Where each entry was written in the config file, keyed by dotted path
+   * (`segments.1.rules.0.where`, `alerts.0.when`, `kpis.custom.0.expression`): the value's line
+   * and column for a scalar, the key's for a mapping or list. Absent when built in memory.
+   */
+  positions?: Record<string, { line: number; column: number }>;
 }
 
 /** File formats ingestion reads. */

@@ -83,6 +83,8 @@ export interface Dialect {
   fileScan(scan: FileScan): string;
   /** A function call, through the dialect's overrides when it spells the function differently. */
   fn(name: string, ...args: string[]): string;
+  /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
+  unionByName(queries: string[]): string;
   /** A column that numbers a table's rows in insertion order (0-based). */
   rowId(): string;
   /**
@@ -158,6 +160,11 @@ export abstract class BaseDialect implements Dialect {
 
   fileScan(_scan: FileScan): string {
     throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  unionByName(queries: string[]): string {
+    if (queries.length === 1) return queries[0]!;
+    throw featureUnsupported(this.name, 'UNION ALL BY NAME');
   }
 
   rowId(): string {

@@ -8,7 +8,7 @@ import { LOAD_ID_COLUMN } from '../workspace/schema.js';
 import { castName, canonicalValue, checkDetail, firstFailingIndex, mappedName, rowChecks, type RowCheck } from './checks.js';
 import type { SourceFile } from './files.js';
 import { columnsNeedingTypes, mapColumns, sourcePosition, type ColumnMapping } from './mapping.js';
-import { FILE_INDEX, ROW_NUMBER, stageSource, type Stage } from './stage.js';
+import { dropStage, FILE_INDEX, ROW_NUMBER, stageSource, type Stage } from './stage.js';
 import { inferTypes, readAs, unparseableReason, type InferredType } from './typing.js';
 
 /** How the rows of one table were accounted for: `source_rows = excluded + rejected + accepted`. */
@@ -125,30 +125,41 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
     const t = forced[c.toLowerCase()] ?? inferred[c];
     if (t !== undefined && t !== 'string') types.set(c, t);
   }
-  const typedCols = stage.columns.map((c) => {
-    const t = types.get(c.name);
-    const col = d.ident(c.name);
-    if (t === undefined) return col;
-    const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
-    return `${v} AS ${col}`;
-  });
-  const parseChecks = [...types.entries()].map(([c, t]) => {
-    const col = d.ident(c);
-    const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
-    return { when: `NULLIF(TRIM(${col}), '') IS NOT NULL AND ${v} IS NULL`, reason: unparseableReason(t), column: c, value: col };
-  });
+  // Typed values are computed once, in an inner query that keeps the raw text beside them; the
+  // outer query flags the first value that did not read as its column's type.
+  const typedEntries = [...types.entries()];
+  const rawName = (i: number) => `__raw${i}`;
+  const inner = [
+    FILE_INDEX,
+    ROW_NUMBER,
+    ...stage.columns.map((c) => {
+      const t = types.get(c.name);
+      const col = d.ident(c.name);
+      if (t === undefined) return col;
+      const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
+      return `${v} AS ${col}`;
+    }),
+    ...typedEntries.map(([c], i) => `NULLIF(TRIM(${d.ident(c)}), '') AS ${rawName(i)}`),
+  ];
+  const parseChecks = typedEntries.map(([c, t], i) => ({
+    when: `${rawName(i)} IS NOT NULL AND ${d.ident(c)} IS NULL`,
+    reason: unparseableReason(t),
+    column: c,
+    value: rawName(i),
+  }));
   const perr = (pick: 'reason' | 'column' | 'value') =>
     parseChecks.length === 0
       ? `CAST(NULL AS ${d.type('string')})`
-      : `CASE ${parseChecks.map((p) => `WHEN ${p.when} THEN ${pick === 'reason' ? d.literal(p.reason) : pick === 'column' ? d.literal(p.column) : `LEFT(CAST(${p.value} AS ${d.type('string')}), 200)`}`).join(' ')} END`;
+      : `CASE ${parseChecks.map((p) => `WHEN ${p.when} THEN ${pick === 'reason' ? d.literal(p.reason) : pick === 'column' ? d.literal(p.column) : `LEFT(${p.value}, 200)`}`).join(' ')} END`;
   const typed = `${stage.table}_typed`;
   await tx.exec(
     `CREATE TEMP TABLE ${d.ident(typed)} AS SELECT ${FILE_INDEX}, ${ROW_NUMBER}, ` +
       `CAST(${FILE_INDEX} AS BIGINT) * 1000000000000 + ${ROW_NUMBER} AS ${ORD}, ` +
       `${perr('reason')} AS ${PERR}, ${perr('column')} AS ${PERR_COL}, ${perr('value')} AS ${PERR_VAL}, ` +
-      `${typedCols.join(', ')} FROM ${d.ident(stage.table)}`,
+      `${stage.columns.map((c) => d.ident(c.name)).join(', ')} ` +
+      `FROM (SELECT ${inner.join(', ')} FROM ${d.ident(stage.table)})`,
   );
-  await tx.exec(`DROP TABLE ${d.ident(stage.table)}`);
+  await dropStage(tx, stage);
 
   // 3. Check that the filter and every expression make sense over this file, all at once.
   const filter = source.filter !== undefined ? `coalesce((${source.filter}), FALSE)` : 'TRUE';

@@ -21,8 +21,10 @@ export interface MalformedLine {
 
 /** The source files of one table, read into one temporary table of raw rows. */
 export interface Stage {
-  /** Name of the temporary table: `__fidx`, `__row` and the source columns. */
+  /** Name of the temporary view over the files: `__fidx`, `__row` and the source columns. */
   table: string;
+  /** The per-file tables behind the view, to drop when done ({@link dropStage}). */
+  parts: string[];
   /** Source columns (union over the files) and their engine types. */
   columns: { name: string; type: string }[];
   files: SourceFile[];
@@ -68,6 +70,7 @@ export async function stageSource(tx: Engine, name: string, files: SourceFile[],
   const d = tx.dialect;
   const table = `__stage_${name}`;
   const parts: string[] = [];
+  const partTables: string[] = [];
   const rowsPerFile: number[] = [];
   const malformed: MalformedLine[] = [];
   const allText = files.every((f) => f.format === 'csv');
@@ -79,6 +82,7 @@ export async function stageSource(tx: Engine, name: string, files: SourceFile[],
         hint: 'remove it from the source, or export the data again',
       });
     const part = `${table}_${i}`;
+    partTables.push(part);
     const scan: FileScan = { format: file.format, paths: [file.path] };
     const rejects = { table: `${part}_rejects`, scan: `${part}_scans` };
     if (file.format === 'csv') {
@@ -126,9 +130,15 @@ export async function stageSource(tx: Engine, name: string, files: SourceFile[],
     parts.push(`SELECT ${i} AS ${FILE_INDEX}, CAST(${rowExpr} AS BIGINT) AS ${ROW_NUMBER}, *${exclude} FROM ${d.ident(part)}`);
     if (scan.rejects) for (const s of d.dropRejected(rejects)) await tx.exec(s);
   }
-  await tx.exec(`DROP TABLE IF EXISTS ${d.ident(table)}`);
-  await tx.exec(`CREATE TEMP TABLE ${d.ident(table)} AS ${parts.map((p) => `(${p})`).join(' UNION ALL BY NAME ')}`);
-  for (let i = 0; i < files.length; i++) await tx.exec(`DROP TABLE IF EXISTS ${d.ident(`${table}_${i}`)}`);
+  // A view, not a copy: the parts are read once more, when the typed rows are built.
+  await tx.exec(`DROP VIEW IF EXISTS ${d.ident(table)}`);
+  await tx.exec(`CREATE TEMP VIEW ${d.ident(table)} AS ${d.unionByName(parts)}`);
   const columns = (await describeColumns(tx, table)).filter((c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER);
-  return { table, columns, files, rowsPerFile, malformed, allText };
+  return { table, parts: partTables, columns, files, rowsPerFile, malformed, allText };
+}
+
+/** Drops a stage's view and tables. */
+export async function dropStage(tx: Engine, stage: Stage): Promise<void> {
+  await tx.exec(`DROP VIEW IF EXISTS ${tx.dialect.ident(stage.table)}`);
+  for (const p of stage.parts) await tx.exec(`DROP TABLE IF EXISTS ${tx.dialect.ident(p)}`);
 }

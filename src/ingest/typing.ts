@@ -23,12 +23,13 @@ export async function inferTypes(tx: Engine, table: string, columns: string[]): 
   columns.forEach((c, i) => {
     const col = d.ident(c);
     const dbl = d.tryCast(col, 'double');
+    // Cheap tests first: a value is only tried as a timestamp or boolean when it is not a number.
     selects.push(
       `count(${col}) AS n${i}`,
       `count(CASE WHEN ${dbl} = ${d.tryCast(col, 'integer')} THEN 1 END) AS i${i}`,
       `count(${dbl}) AS d${i}`,
-      `count(${d.tryCast(col, 'timestamp')}) AS t${i}`,
-      `count(CASE WHEN lower(trim(${col})) IN ('true', 'false') THEN 1 END) AS b${i}`,
+      `count(CASE WHEN ${dbl} IS NULL AND (contains(${col}, '-') OR contains(${col}, '/')) THEN ${d.tryTimestamp(col)} END) AS t${i}`,
+      `count(CASE WHEN ${dbl} IS NULL AND length(${col}) <= 6 AND lower(trim(${col})) IN ('true', 'false') THEN 1 END) AS b${i}`,
     );
   });
   const [row] = await tx.query(`SELECT ${selects.join(', ')} FROM ${d.ident(table)}`);

@@ -82,6 +82,10 @@ export class DuckDBDialect extends BaseDialect {
     }
   }
 
+  override unionByName(queries: string[]): string {
+    return queries.map((q) => `(${q})`).join(' UNION ALL BY NAME ');
+  }
+
   override rowId(): string {
     return 'rowid';
   }

@@ -24,6 +24,8 @@ export interface DuckDBEngineOptions {
 }
 
 const CHUNK_ROWS = 2048;
+/** SEGTRACK_TRACE=1 prints every statement with its duration to stderr. */
+const TRACE = process.env['SEGTRACK_TRACE'] === '1';
 
 /** A FIFO lock: statements on one connection run one at a time. */
 class Lock {
@@ -88,11 +90,14 @@ export class DuckDBEngine implements Engine {
   }
 
   private async run<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    const started = TRACE ? performance.now() : 0;
     try {
       return await work();
     } catch (e) {
       if (e instanceof EngineError) throw e;
       throw new EngineError(this.name, sql, e);
+    } finally {
+      if (TRACE) process.stderr.write(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
     }
   }
 
