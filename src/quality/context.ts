@@ -19,9 +19,9 @@ export interface QualityContext {
 /** Options of the report (see `runQuality`). */
 export interface QualityOptions {
   /** Today, for freshness (`YYYY-MM-DD`); default: the current UTC date. */
-  now?: string;
+  now?: string | undefined;
   /** The analysis date; when given, freshness is measured against it instead of `now`. */
-  asOf?: string;
+  asOf?: string | undefined;
 }
 
 /** Accepts `YYYY-MM-DD` (optionally followed by a time) and returns the day. */

@@ -45,7 +45,7 @@ export async function integrityChecks(ctx: QualityContext): Promise<QualityCheck
             extras: { distinct: `COUNT(DISTINCT CASE WHEN ${unknown} THEN ${k} END)` },
             show: exampleColumns(d, table, 't', [key]),
             message: (r) =>
-              `${share(r.count, r.total)} ${table} rows refer to ${toNum(r.extras['distinct'])} ${key} values not in ${parent}; features and KPIs leave them out`,
+              `${share(r.count, r.total)} ${table} rows refer to ${toNum(r.extras['distinct'])} ${key} values not in ${parent}; customer-level features, segments and KPIs leave them out`,
           },
         ],
       })),
