@@ -101,9 +101,10 @@ async function ordersBatch(ctx: QualityContext): Promise<RuleBatch> {
       id: 'validity.negative_items',
       column: 'items',
       severity: 'warning',
-      where: `${t('items')} < 0`,
-      show: show('items'),
-      message: (r) => `${share(r.count, r.total)} orders have a negative number of items`,
+      // Cancellations and refunds often carry negative quantities; only sales are suspicious.
+      where: `${completed} AND ${t('items')} < 0`,
+      show: show('items', 'status'),
+      message: (r) => `${share(r.count, r.total)} completed orders have a negative number of items`,
     },
     {
       id: 'validity.currency_code',

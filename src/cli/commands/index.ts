@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { registerQuality } from './quality.js';
 
 /** Registers the commands that live in their own files (besides ingest and status). */
-export function registerCommands(_program: Command, _context: (cmd: Command) => CommandContext): void {}
+export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
+  registerQuality(program, context);
+}

@@ -1,0 +1,39 @@
+/**
+ * The config `segtrack demo` writes next to the sample data it generates (also committed as
+ * examples/demo/segtrack.yaml). The generated files already use the canonical column names, so
+ * the sources need no column mapping.
+ */
+export function demoConfigText(format: 'csv' | 'parquet' = 'csv'): string {
+  const ext = format === 'parquet' ? 'parquet' : 'csv';
+  return `# segtrack demo: generated sample data (see \`segtrack generate --help\`).
+# Every path is relative to this file's folder.
+workspace: ./segtrack.duckdb
+currency: GBP
+objective: growth
+sources:
+  customers: {file: data/customers.${ext}}
+  orders: {file: data/orders.${ext}}
+  events: {file: data/events.${ext}}
+  marketing_spend: {file: data/marketing_spend.${ext}}
+  feedback: {file: data/feedback.${ext}}
+segments:
+  - {name: rfm, type: rfm}
+  - {name: lifecycle, type: lifecycle}
+  - {name: channel, type: dimension, column: acquisition_channel}
+  - name: value
+    type: rules
+    rules:
+      - {segment: VIP, where: "revenue_365d >= 1000 and orders_365d >= 5"}
+      - {segment: Active, where: "orders_365d >= 1"}
+      - {segment: Other, where: "true"}
+models:
+  purchase: bgnbd
+  spend: gamma_gamma
+  time_unit: week
+  horizon_months: 12
+  discount_rate_annual: 0.10
+privacy:
+  min_segment_size: 10
+  require_consent: true
+`;
+}
