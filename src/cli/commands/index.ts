@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
 
 /** Registers the commands that live in their own files (besides ingest and status). */
 export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
   registerQuality(program, context);
+  registerInit(program, context);
 }
