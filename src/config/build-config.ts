@@ -6,7 +6,17 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { CanonicalTableName } from '../model/canonical.js';
 import type { ValidatedConfig } from './schema.js';
-import type { AlertConfig, Config, KpiConfig, ModelsConfig, PrivacyConfig, SchemeConfig, SourceConfig, SourceOptions } from './types.js';
+import { setOwn } from './schema-parts.js';
+import type {
+  AlertConfig,
+  Config,
+  KpiConfig,
+  ModelsConfig,
+  PrivacyConfig,
+  SchemeConfig,
+  SourceConfig,
+  SourceOptions,
+} from './types.js';
 import type { LinePosition } from './yaml-source.js';
 
 /** Where the settings came from. */
@@ -38,7 +48,7 @@ function compact<T>(v: T): T {
   if (Array.isArray(v)) return v.map(compact) as T;
   if (typeof v !== 'object' || v === null) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) if (val !== undefined) out[k] = compact(val);
+  for (const [k, val] of Object.entries(v)) if (val !== undefined) setOwn(out, k, compact(val));
   return out as T;
 }
 
@@ -61,7 +71,8 @@ function buildSource(table: CanonicalTableName, src: ValidatedSource, ctx: Build
     const positions: Record<string, LinePosition> = {};
     const own = ctx.positions[prefix];
     if (own) positions.source = own;
-    for (const [key, at] of Object.entries(ctx.positions)) if (key.startsWith(`${prefix}.`)) positions[key.slice(prefix.length + 1)] = at;
+    for (const [key, at] of Object.entries(ctx.positions))
+      if (key.startsWith(`${prefix}.`)) positions[key.slice(prefix.length + 1)] = at;
     out.positions = positions;
   }
   return out;
@@ -80,7 +91,10 @@ export function buildConfig(value: ValidatedConfig, ctx: BuildContext): Config {
   if (value.currency !== undefined) config.currency = value.currency;
   if (value.as_of !== undefined) config.as_of = value.as_of;
   if (value.objective !== undefined) config.objective = value.objective;
-  for (const [table, src] of Object.entries(value.sources) as [CanonicalTableName, ValidatedSource | undefined][])
+  for (const [table, src] of Object.entries(value.sources) as [
+    CanonicalTableName,
+    ValidatedSource | undefined,
+  ][])
     if (src) config.sources[table] = buildSource(table, src, ctx);
   if (value.kpis !== undefined) config.kpis = compact(value.kpis) as KpiConfig;
   if (value.models !== undefined) config.models = compact(value.models) as ModelsConfig;

@@ -14,10 +14,14 @@ export { configHash } from './config-hash.js';
 
 const INIT_HINT = 'run `segtrack init` to write a commented segtrack.yaml (or pass --config PATH)';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function byPosition(a: Problem, b: Problem): number {
-  return (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity) || (a.at?.column ?? Infinity) - (b.at?.column ?? Infinity);
+  return (
+    (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity) ||
+    (a.at?.column ?? Infinity) - (b.at?.column ?? Infinity)
+  );
 }
 
 function toProblem(issue: ConfigIssue, file: string | undefined, source: YamlSource | undefined): Problem {
@@ -44,11 +48,19 @@ export function parseConfig(text: string, file: string, baseDir: string): Config
   const syntax = source.syntaxProblems;
   if (syntax.length > 0)
     throw new UserError(
-      syntax.map((s) => ({ code: 'config_yaml_syntax', message: `YAML syntax error: ${s.message}`, at: { file, ...s.at }, hint: s.hint })),
+      syntax.map((s) => ({
+        code: 'config_yaml_syntax',
+        message: `YAML syntax error: ${s.message}`,
+        at: { file, ...s.at },
+        hint: s.hint,
+      })),
     );
   const raw = source.toPlain();
   if (raw === null)
-    throw userError('config_empty', `the configuration file ${file} is empty`, { at: { file, line: 1, column: 1 }, hint: INIT_HINT });
+    throw userError('config_empty', `the configuration file ${file} is empty`, {
+      at: { file, line: 1, column: 1 },
+      hint: INIT_HINT,
+    });
   const result = validateConfig(raw);
   if (!result.ok) throw new UserError(result.issues.map((i) => toProblem(i, file, source)).sort(byPosition));
   return buildConfig(result.value, {
@@ -75,16 +87,23 @@ export async function loadConfig(path: string): Promise<Config> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
-      throw userError('config_missing', `no configuration file at ${path}`, { at: { file: path }, hint: INIT_HINT });
+      throw userError('config_missing', `no configuration file at ${path}`, {
+        at: { file: path },
+        hint: INIT_HINT,
+      });
     if (code === 'EISDIR')
       throw userError('config_unreadable', `${path} is a directory, not a configuration file`, {
         at: { file: path },
         hint: `pass the file itself, e.g. --config ${join(path, 'segtrack.yaml')}`,
       });
-    throw userError('config_unreadable', `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, {
-      at: { file: path },
-      hint: 'check that the file exists and that you may read it',
-    });
+    throw userError(
+      'config_unreadable',
+      `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        at: { file: path },
+        hint: 'check that the file exists and that you may read it',
+      },
+    );
   }
   return parseConfig(text, path, dirname(full));
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { nearest } from '../core/suggest.js';
+import { setOwn } from './schema-parts.js';
 
 /** The parts of a zod 4 definition this module reads. */
 interface Def {
@@ -22,14 +23,22 @@ interface Def {
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `shape[key]` for own keys only: `constructor` or `__proto__` in a config are not schema fields. */
+const field = (shape: Record<string, z.ZodType> | undefined, key: PropertyKey): z.ZodType | undefined =>
+  shape && Object.hasOwn(shape, key) ? shape[key as string] : undefined;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Looks through wrappers (optional, default, pipes…) and picks the union member the data selects. */
 function unwrap(schema: z.ZodType, data: unknown): z.ZodType {
   let s = schema;
   for (let guard = 0; guard < 20; guard++) {
     const def = defOf(s);
-    if (def.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)) {
+    if (
+      def.innerType &&
+      ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)
+    ) {
       s = def.innerType;
     } else if (def.type === 'pipe' && def.in && def.out) {
       // A transform pipe validates with `in`; a preprocess pipe (`in` is the transform) with `out`.
@@ -39,7 +48,9 @@ function unwrap(schema: z.ZodType, data: unknown): z.ZodType {
       const value = disc !== undefined && isRecord(data) ? data[disc] : undefined;
       const chosen =
         disc !== undefined
-          ? def.options.find((o) => defOf(o).shape?.[disc] && (defOf(defOf(o).shape![disc]!).values ?? []).includes(value))
+          ? def.options.find(
+              (o) => defOf(o).shape?.[disc] && (defOf(defOf(o).shape![disc]!).values ?? []).includes(value),
+            )
           : undefined;
       if (!chosen) return s;
       s = chosen;
@@ -51,13 +62,17 @@ function unwrap(schema: z.ZodType, data: unknown): z.ZodType {
 }
 
 /** The schema that validates `path` of `data` under `root`, or undefined when the path leaves the schema. */
-export function schemaAt(root: z.ZodType, path: readonly PropertyKey[], data: unknown): z.ZodType | undefined {
+export function schemaAt(
+  root: z.ZodType,
+  path: readonly PropertyKey[],
+  data: unknown,
+): z.ZodType | undefined {
   let s = unwrap(root, data);
   let d = data;
   for (const seg of path) {
     const def = defOf(s);
     let next: z.ZodType | undefined;
-    if (def.type === 'object') next = def.shape?.[String(seg)];
+    if (def.type === 'object') next = field(def.shape, String(seg));
     else if (def.type === 'array') next = def.element;
     else if (def.type === 'record') next = def.valueType;
     if (!next) return undefined;
@@ -75,11 +90,14 @@ export function keysAt(root: z.ZodType, path: readonly PropertyKey[], data: unkn
 }
 
 /** The `.describe()` text of the field at `path`, looking through wrappers. */
-export function descriptionAt(root: z.ZodType, path: readonly PropertyKey[], data: unknown): string | undefined {
+export function descriptionAt(
+  root: z.ZodType,
+  path: readonly PropertyKey[],
+  data: unknown,
+): string | undefined {
   if (path.length === 0) return undefined;
   const parent = schemaAt(root, path.slice(0, -1), data);
-  const field = parent ? defOf(parent).shape?.[String(path[path.length - 1])] : undefined;
-  let s = field;
+  let s = parent ? field(defOf(parent).shape, String(path[path.length - 1])) : undefined;
   for (let guard = 0; s && guard < 20; guard++) {
     if (s.description) return s.description;
     const def = defOf(s);
@@ -105,13 +123,25 @@ export function correctKeyTypos(root: z.ZodType, data: unknown): { data: unknown
   const renames: KeyRename[] = [];
   const walk = (schema: z.ZodType | undefined, d: unknown, path: (string | number)[]): unknown => {
     if (!schema || path.length > 64) return d;
-    const s = unwrap(schema, d);
-    const def = defOf(s);
-    if (Array.isArray(d)) return def.type === 'array' && def.element ? d.map((x, i) => walk(def.element, x, [...path, i])) : d;
+    let s = unwrap(schema, d);
+    let def = defOf(s);
+    // A misspelt discriminator (`typ: rfm`) hides which member applies: read it as the discriminator.
+    const disc = def.type === 'union' ? def.discriminator : undefined;
+    if (disc !== undefined && isRecord(d) && !Object.hasOwn(d, disc)) {
+      const typo = Object.keys(d).find((k) => nearest(k, [disc]) !== undefined);
+      if (typo !== undefined) {
+        renames.push({ parent: path, from: typo, to: disc });
+        d = Object.fromEntries(Object.entries(d).map(([k, v]) => [k === typo ? disc : k, v]));
+        s = unwrap(schema, d);
+        def = defOf(s);
+      }
+    }
+    if (Array.isArray(d))
+      return def.type === 'array' && def.element ? d.map((x, i) => walk(def.element, x, [...path, i])) : d;
     if (!isRecord(d)) return d;
     if (def.type === 'record') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(d)) out[k] = walk(def.valueType, v, [...path, k]);
+      for (const [k, v] of Object.entries(d)) setOwn(out, k, walk(def.valueType, v, [...path, k]));
       return out;
     }
     if (def.type !== 'object' || !def.shape) return d;
@@ -129,7 +159,7 @@ export function correctKeyTypos(root: z.ZodType, data: unknown): { data: unknown
           key = near;
         }
       }
-      Object.defineProperty(out, key, { value: walk(shape[key], v, [...path, key]), enumerable: true, writable: true, configurable: true });
+      setOwn(out, key, walk(field(shape, key), v, [...path, key]));
     }
     return out;
   };
@@ -137,9 +167,14 @@ export function correctKeyTypos(root: z.ZodType, data: unknown): { data: unknown
 }
 
 /** Maps a path in corrected data back to the keys the user wrote. */
-export function originalPath(path: readonly (string | number)[], renames: readonly KeyRename[]): (string | number)[] {
+export function originalPath(
+  path: readonly (string | number)[],
+  renames: readonly KeyRename[],
+): (string | number)[] {
   return path.map((seg, i) => {
-    const r = renames.find((x) => x.to === seg && x.parent.length === i && x.parent.every((p, j) => p === path[j]));
+    const r = renames.find(
+      (x) => x.to === seg && x.parent.length === i && x.parent.every((p, j) => p === path[j]),
+    );
     return r ? r.from : seg;
   });
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { didYouMean, nearest } from '../core/suggest.js';
 import { CANONICAL_TABLES, columnNames, type CanonicalTableName } from '../model/canonical.js';
 import { configSchema, SCHEME_TYPES, type ValidatedConfig } from './schema.js';
+import { isRecord, setOwn } from './schema-parts.js';
 import { correctKeyTypos, descriptionAt, keysAt, originalPath } from './schema-walk.js';
 
 /** A path into the configuration document: mapping keys and list indexes. */
@@ -27,8 +28,6 @@ export interface ConfigIssue {
 /** The outcome of {@link validateConfig}. */
 export type ValidationResult = { ok: true; value: ValidatedConfig } | { ok: false; issues: ConfigIssue[] };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Renders a path the way a user would point at it: `sources.orders.columns.revenue`,
  * `segments[2].type`.
@@ -41,16 +40,18 @@ export function pathText(path: readonly PropertyKey[]): string {
 
 /**
  * Mapping entries whose value is empty (`key:` with nothing after it) count as absent, so a section
- * whose examples are all commented out is simply not set. A source left empty (`orders:`) is kept:
- * it is reported, since the user meant to configure it.
+ * whose examples are all commented out is simply not set. A source or a column mapping left empty
+ * (`orders:`, `revenue:`) is kept: it is reported, since the user meant to configure it.
  */
 function dropEmpty(v: unknown, path: readonly string[] = []): unknown {
   if (Array.isArray(v)) return v.map((x) => dropEmpty(x, [...path, '[]']));
   if (!isRecord(v)) return v;
-  const keepNull = path.length === 1 && path[0] === 'sources';
+  const keepNull =
+    (path.length === 1 && path[0] === 'sources') ||
+    (path.length === 3 && path[0] === 'sources' && path[2] === 'columns');
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v))
-    if (val !== undefined && (val !== null || keepNull)) out[k] = dropEmpty(val, [...path, k]);
+    if (val !== undefined && (val !== null || keepNull)) setOwn(out, k, dropEmpty(val, [...path, k]));
   return out;
 }
 
@@ -76,7 +77,8 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return quote(v.length > 40 ? `${v.slice(0, 37)}…` : v);
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return String(v as number | boolean);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return typeof v;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -91,6 +93,7 @@ const EXPECTED: Record<string, string> = {
 
 function typeHint(expected: string, value: unknown, description: string | undefined): string {
   const also = description ? ` (${description})` : '';
+  if (expected === 'array' && isRecord(value)) return `write a list: one '- item' per line${also}`;
   if (expected === 'array' && (typeof value === 'string' || typeof value === 'number'))
     return `write a list: [${String(value)}] or one '- item' per line${also}`;
   if ((expected === 'object' || expected === 'record') && !isRecord(value))
@@ -98,8 +101,15 @@ function typeHint(expected: string, value: unknown, description: string | undefi
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
     return `put the value in quotes: "${String(value)}"`;
   if (expected === 'boolean' && typeof value === 'string')
-    return /^(yes|no|on|off|y|n)$/i.test(value) ? `write true or false (YAML 1.2 reads ${quote(value)} as text)` : 'write true or false';
-  if ((expected === 'number' || expected === 'int') && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
+    return /^(yes|no|on|off|y|n)$/i.test(value)
+      ? `write true or false (YAML 1.2 reads ${quote(value)} as text)`
+      : 'write true or false';
+  if (
+    (expected === 'number' || expected === 'int') &&
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    !Number.isNaN(Number(value))
+  )
     return 'remove the quotes around the number';
   return `expected ${EXPECTED[expected] ?? expected}${also}`;
 }
@@ -107,12 +117,16 @@ function typeHint(expected: string, value: unknown, description: string | undefi
 function choiceHint(value: unknown, choices: readonly string[]): string {
   const list = choices.map(quote).join(', ');
   const near = typeof value === 'string' ? nearest(value, choices) : undefined;
-  return near !== undefined ? `did you mean ${quote(near)}? (valid values: ${list})` : `valid values: ${list}`;
+  return near !== undefined
+    ? `did you mean ${quote(near)}? (valid values: ${list})`
+    : `valid values: ${list}`;
 }
 
 /** Which scheme types accept a key, for "`k` is a setting of kmeans schemes". */
 function schemeTypesWithKey(key: string): string[] {
-  return SCHEME_TYPES.filter((type) => keysAt(configSchema, ['segments', 0], { segments: [{ type }] }).includes(key));
+  return SCHEME_TYPES.filter((type) =>
+    keysAt(configSchema, ['segments', 0], { segments: [{ type }] }).includes(key),
+  );
 }
 
 /** What the wording of an issue needs: the data as validated, and how to show a path. */
@@ -125,7 +139,7 @@ interface IssueContext {
   show: (path: readonly PropertyKey[]) => string;
 }
 
-function unknownKey(issuePath: ConfigPath, key: string, ctx: IssueContext): ConfigIssue {
+function unknownKey(issuePath: ConfigPath, key: string, ctx: IssueContext, suggestion?: string): ConfigIssue {
   const { data, show } = ctx;
   const path = [...issuePath, key];
   const base = { path, target: 'key' as const };
@@ -146,8 +160,18 @@ function unknownKey(issuePath: ConfigPath, key: string, ctx: IssueContext): Conf
     };
   }
   const valid = keysAt(configSchema, issuePath, data);
-  let hint = didYouMean(key, valid);
-  if (issuePath.length === 2 && issuePath[0] === 'segments' && nearest(key, valid) === undefined) {
+  let hint =
+    suggestion !== undefined
+      ? `did you mean ${quote(suggestion)}?`
+      : valid.length > 0
+        ? didYouMean(key, valid)
+        : 'remove it';
+  if (
+    issuePath.length === 2 &&
+    issuePath[0] === 'segments' &&
+    suggestion === undefined &&
+    nearest(key, valid) === undefined
+  ) {
     const owners = schemeTypesWithKey(key);
     const type = valueAt(data, [...issuePath, 'type']);
     if (owners.length > 0)
@@ -156,21 +180,36 @@ function unknownKey(issuePath: ConfigPath, key: string, ctx: IssueContext): Conf
   return {
     ...base,
     code: 'config_unknown_key',
-    message: issuePath.length === 0 ? `unknown top-level key ${quote(key)}` : `unknown key ${quote(key)} in ${show(issuePath)}`,
+    message:
+      issuePath.length === 0
+        ? `unknown top-level key ${quote(key)}`
+        : `unknown key ${quote(key)} in ${show(issuePath)}`,
     hint,
   };
 }
 
-function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): { message: string; hint: string } {
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): {
+  message: string;
+  hint: string;
+} {
   const small = issue.code === 'too_small';
   const bound = Number(small ? issue.minimum : issue.maximum);
   if (issue.origin === 'array') {
     const n = `${bound} item${bound === 1 ? '' : 's'}`;
     if (issue.exact) return { message: `must have exactly ${n}`, hint: 'write a list such as [2, 10]' };
-    return small ? { message: `must have at least ${n}`, hint: 'add an item, or remove the key' } : { message: `must have at most ${n}`, hint: 'remove items' };
+    return small
+      ? { message: `must have at least ${n}`, hint: 'add an item, or remove the key' }
+      : { message: `must have at most ${n}`, hint: 'remove items' };
   }
-  if (issue.origin === 'string') return { message: 'must not be empty', hint: 'write a value, or remove the key' };
-  const word = small ? (issue.inclusive ? 'at least' : 'greater than') : issue.inclusive ? 'at most' : 'less than';
+  if (issue.origin === 'string')
+    return { message: 'must not be empty', hint: 'write a value, or remove the key' };
+  const word = small
+    ? issue.inclusive
+      ? 'at least'
+      : 'greater than'
+    : issue.inclusive
+      ? 'at most'
+      : 'less than';
   return { message: `must be ${word} ${bound}`, hint: 'change the value' };
 }
 
@@ -180,7 +219,8 @@ function toConfigIssues(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue
   const at = show(path);
   const value = valueAt(data, path);
   const description = descriptionAt(configSchema, path, data);
-  const withHint = (i: Omit<ConfigIssue, 'hint'>, hint: string | undefined): ConfigIssue => (hint === undefined ? i : { ...i, hint });
+  const withHint = (i: Omit<ConfigIssue, 'hint'>, hint: string | undefined): ConfigIssue =>
+    hint === undefined ? i : { ...i, hint };
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((k) => unknownKey(path, k, ctx));
@@ -207,12 +247,37 @@ function toConfigIssues(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue
           },
         ];
       }
-      return [withHint({ code: 'config_invalid_type', message: `${at}: ${issue.message}, got ${describeValue(value)}`, path, target: 'value' }, description)];
+      if (value === null)
+        return [
+          {
+            code: 'config_missing_value',
+            message: `${at}: no value given`,
+            hint: description ?? 'write a value, or remove the key',
+            path,
+            target: 'key',
+          },
+        ];
+      return [
+        withHint(
+          {
+            code: 'config_invalid_type',
+            message: `${at}: ${issue.message}, got ${describeValue(value)}`,
+            path,
+            target: 'value',
+          },
+          description,
+        ),
+      ];
     }
     case 'invalid_value': {
       const choices = issue.values.map(String);
       const field = path[path.length - 1];
-      const what = typeof field === 'string' ? ` for ${field}` : '';
+      const what =
+        path[path.length - 2] === 'types'
+          ? ' for a column type'
+          : typeof field === 'string'
+            ? ` for ${field}`
+            : '';
       return [
         {
           code: 'config_invalid_choice',
@@ -240,8 +305,12 @@ function toConfigIssues(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue
         return [
           {
             code: present ? 'config_missing_value' : 'config_missing_key',
-            message: present ? `${at}: no value given` : `${show(path.slice(0, -1))}: missing required key ${quote(key)}`,
-            hint: present ? typeHint(issue.expected, undefined, description) : `add \`${key}:\`${description ? ` (${description})` : ''}`,
+            message: present
+              ? `${at}: no value given`
+              : `${show(path.slice(0, -1))}: missing required key ${quote(key)}`,
+            hint: present
+              ? typeHint(issue.expected, undefined, description)
+              : `add \`${key}:\`${description ? ` (${description})` : ''}`,
             path,
             target: present ? 'key' : 'value',
           },
@@ -260,14 +329,32 @@ function toConfigIssues(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue
     case 'too_small':
     case 'too_big': {
       const { message, hint } = sizeMessage(issue);
-      return [{ code: 'config_out_of_range', message: `${at} ${message}`, hint: description ?? `${hint}; got ${describeValue(value)}`, path, target: 'value' }];
+      return [
+        {
+          code: 'config_out_of_range',
+          message: `${at} ${message}`,
+          hint: description ?? `${hint}; got ${describeValue(value)}`,
+          path,
+          target: 'value',
+        },
+      ];
     }
     case 'custom': {
       const p = (issue.params ?? {}) as { code?: string; hint?: string };
-      return [withHint({ code: p.code ?? 'config_invalid', message: `${at}: ${issue.message}`, path, target: 'value' }, p.hint ?? description)];
+      return [
+        withHint(
+          { code: p.code ?? 'config_invalid', message: `${at}: ${issue.message}`, path, target: 'value' },
+          p.hint ?? description,
+        ),
+      ];
     }
     default:
-      return [withHint({ code: 'config_invalid', message: `${at}: ${issue.message}`, path, target: 'value' }, description)];
+      return [
+        withHint(
+          { code: 'config_invalid', message: `${at}: ${issue.message}`, path, target: 'value' },
+          description,
+        ),
+      ];
   }
 }
 
@@ -285,8 +372,18 @@ export function validateConfig(raw: unknown): ValidationResult {
   const data = dropEmpty(withEmpty);
   const result = configSchema.safeParse(data);
   if (result.success && renames.length === 0) return { ok: true, value: result.data };
-  const ctx: IssueContext = { data, withEmpty, show: (p) => pathText(originalPath(p.filter((s) => typeof s !== 'symbol'), renames)) };
-  const found = renames.map((r) => unknownKey(r.parent, r.from, ctx));
+  const ctx: IssueContext = {
+    data,
+    withEmpty,
+    show: (p) =>
+      pathText(
+        originalPath(
+          p.filter((s) => typeof s !== 'symbol'),
+          renames,
+        ),
+      ),
+  };
+  const found = renames.map((r) => unknownKey(r.parent, r.from, ctx, r.to));
   for (const zi of result.error?.issues ?? []) found.push(...toConfigIssues(zi, ctx));
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];

@@ -24,8 +24,9 @@ const SYNTAX_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'YAML does not allow tabs for indentation; use spaces',
   DUPLICATE_KEY: 'each key may appear only once in a mapping; remove or rename one of them',
   MISSING_CHAR: 'a closing bracket or quote is missing',
-  MULTILINE_IMPLICIT_KEY: "a key and its ':' must be on one line; check for a missing ':' or an unclosed quote",
-  BLOCK_AS_IMPLICIT_KEY: "a key must be followed by ': ' on the same line",
+  MULTILINE_IMPLICIT_KEY:
+    "a key and its ':' must be on one line; check for a missing ':' or an unclosed quote",
+  BLOCK_AS_IMPLICIT_KEY: 'put a value that contains \': \' in quotes, like key: "a: b"',
   UNEXPECTED_TOKEN: "put values containing ': ', ' #', '{', '[' or a leading '*', '&', '!' in quotes",
   BAD_SCALAR_START: "put values starting with '@', '`', '%' or '|' in quotes",
   MULTIPLE_DOCS: "keep one document per file; remove the extra '---'",
@@ -46,6 +47,7 @@ export function dottedPath(path: readonly (string | number)[]): string {
 /** A parsed YAML file that remembers where everything is. */
 export class YamlSource {
   private constructor(
+    private readonly text: string,
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
   ) {}
@@ -54,15 +56,23 @@ export class YamlSource {
   static parse(text: string): YamlSource {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    return new YamlSource(doc, lineCounter);
+    return new YamlSource(text, doc, lineCounter);
   }
 
   /** The syntax errors, each with its position and a hint. */
   get syntaxProblems(): YamlSyntaxProblem[] {
     return this.doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? this.lineCounter.linePos(e.pos[0]);
+      // Point at the offending token rather than the indentation before it.
+      let offset = e.pos[0];
+      while (this.text[offset] === ' ' || this.text[offset] === '\t') offset++;
+      const pos = this.lineCounter.linePos(offset);
       const message = e.message.split(/ at line \d+, column \d+/)[0] ?? e.message;
-      return { code: e.code, message, hint: SYNTAX_HINTS[e.code] ?? DEFAULT_SYNTAX_HINT, at: { line: pos.line, column: pos.col } };
+      // An unclosed [ or { is only noticed where the text ends.
+      const unclosed = /end with a ([\]}])/.exec(message)?.[1];
+      const hint = unclosed
+        ? `a '${unclosed === ']' ? '[' : '{'}' opened earlier is not closed with '${unclosed}'`
+        : (SYNTAX_HINTS[e.code] ?? DEFAULT_SYNTAX_HINT);
+      return { code: e.code, message, hint, at: { line: pos.line, column: pos.col } };
     });
   }
 
@@ -127,7 +137,8 @@ export class YamlSource {
         return this.pos(keyNode) ?? this.pos(node);
       }
     }
-    if (target === 'key' || (keyNode !== undefined && !(isScalar(node) && node.value !== null))) return this.pos(keyNode) ?? this.pos(node);
+    if (target === 'key' || (keyNode !== undefined && !(isScalar(node) && node.value !== null)))
+      return this.pos(keyNode) ?? this.pos(node);
     return this.pos(node) ?? this.pos(keyNode);
   }
 
@@ -142,7 +153,8 @@ export class YamlSource {
       if (isMap(node))
         for (const pair of node.items) {
           const p = [...path, keyText(pair.key)];
-          const at = isScalar(pair.value) && pair.value.value !== null ? this.pos(pair.value) : this.pos(pair.key);
+          const at =
+            isScalar(pair.value) && pair.value.value !== null ? this.pos(pair.value) : this.pos(pair.key);
           if (at) out[dottedPath(p)] = at;
           walk(pair.value, p, depth + 1);
         }

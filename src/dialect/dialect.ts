@@ -40,6 +40,8 @@ export interface FileScan {
   encoding?: string;
   /** Set malformed lines aside under this name (requires `rejectCapture`). */
   rejects?: { table: string; scan: string };
+  /** CSV: the type of each column (engine type names); others are sniffed. */
+  columnTypes?: Record<string, string>;
   /** Parquet: add the 0-based row number within the file as `file_row_number`. */
   fileRowNumber?: boolean;
 }
@@ -83,6 +85,8 @@ export interface Dialect {
   fileScan(scan: FileScan): string;
   /** A function call, through the dialect's overrides when it spells the function differently. */
   fn(name: string, ...args: string[]): string;
+  /** A query describing a query's result columns, as rows of `column_name`, `column_type`. */
+  describeQuery(sql: string): string;
   /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
   unionByName(queries: string[]): string;
   /** A column that numbers a table's rows in insertion order (0-based). */
@@ -160,6 +164,10 @@ export abstract class BaseDialect implements Dialect {
 
   fileScan(_scan: FileScan): string {
     throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  describeQuery(_sql: string): string {
+    throw featureUnsupported(this.name, 'describing a query');
   }
 
   unionByName(queries: string[]): string {

@@ -233,11 +233,12 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
 const PARAM_NAMES = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] as const;
 
 /**
- * Checks persona specs and fills in their profiles; shares are normalised to sum to 1 and every
- * `alpha` is multiplied by `alphaScale` (the calibration of `ordersPerCustomer`).
+ * Checks persona specs and fills in their profiles; shares are normalised to sum to 1 and the
+ * purchase processes are scaled by `intensity` (see {@link scaleIntensity}; the calibration of
+ * `ordersPerCustomer`).
  * @throws UserError listing every invalid field.
  */
-export function resolvePersonas(specs: readonly PersonaSpec[], alphaScale = 1): Persona[] {
+export function resolvePersonas(specs: readonly PersonaSpec[], intensity = 1): Persona[] {
   const problems: string[] = [];
   if (specs.length === 0) problems.push('personas: at least one persona is needed');
   const names = new Set<string>();
@@ -263,9 +264,19 @@ export function resolvePersonas(specs: readonly PersonaSpec[], alphaScale = 1): 
     name: s.name,
     share: s.share / total,
     description: s.description ?? '',
-    params: { ...s.params, alpha: s.params.alpha * alphaScale },
+    params: scaleIntensity(s.params, intensity),
     profile: { ...DEFAULT_PROFILE, ...s.profile },
   }));
+}
+
+/**
+ * Scales a persona's purchase process by an intensity k: purchase rate λ × k (α / k) and dropout
+ * probability about ÷ k (b × k), so customers live as many weeks as before and buy k times as
+ * often while alive. Scaling α alone cannot go far: dropout after each purchase caps a customer's
+ * lifetime orders near 1 + 1/p however fast they buy.
+ */
+export function scaleIntensity(params: ModelParams, k: number): ModelParams {
+  return { ...params, alpha: params.alpha / k, b: params.b * k };
 }
 
 /** Mean spend per order of the gamma-gamma model, p·γ/(q − 1) (infinite when q ≤ 1). */

@@ -75,8 +75,9 @@ export function rowChecks(d: Dialect, table: CanonicalTableName, mappings: Colum
   for (const m of present) {
     if (!m.column.required) continue;
     const n = m.column.name;
+    // The cheap test first: only a value that did not convert can be missing or unreadable.
     checks.push({
-      when: `NULLIF(TRIM(${textOf(n)}), '') IS NULL`,
+      when: `${castOf(n)} IS NULL AND NULLIF(TRIM(${textOf(n)}), '') IS NULL`,
       reason: 'missing_required',
       column: n,
       value: textOf(n),
@@ -89,7 +90,7 @@ export function rowChecks(d: Dialect, table: CanonicalTableName, mappings: Colum
       continue;
     }
     checks.push({
-      when: `NULLIF(TRIM(${textOf(n)}), '') IS NOT NULL AND ${castOf(n)} IS NULL`,
+      when: `${castOf(n)} IS NULL AND NULLIF(TRIM(${textOf(n)}), '') IS NOT NULL`,
       reason: unparseableReason(m.column.type),
       column: n,
       value: textOf(n),

@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { resolveSourceFiles, type SourceFile } from './files.js';
-import { loadTable, type TableCounts } from './load-table.js';
+import { loadTable, readerTypes, type TableCounts } from './load-table.js';
+import { dropStage, stageSource, type Stage } from './stage.js';
 import { sourcePosition } from './mapping.js';
 
 /** Settings for {@link ingest}. */
@@ -92,7 +93,23 @@ export async function ingest(engine: Engine, config: Config, options: IngestOpti
 
   const now = timestampText(options.now ?? new Date());
   const startedAt = timestampText(new Date());
-  return engine.transaction(async (tx) => {
+  // Read every file before the transaction: a file the engine cannot read must fail the run
+  // cleanly, and an engine error inside a transaction would abort it.
+  const stages = new Map<CanonicalTableName, Stage>();
+  try {
+    for (const t of wanted) {
+      const files = filesByTable.get(t) ?? [];
+      if (files.length === 0) continue;
+      progress(`${t}: reading ${files.length} file${files.length === 1 ? '' : 's'}`);
+      const source = config.sources[t]!;
+      stages.set(t, await stageSource(engine, t, files, source, readerTypes(t, source, d)));
+    }
+    return await engine.transaction((tx) => loadAll(tx, stages));
+  } finally {
+    for (const s of stages.values()) await dropStage(engine, s);
+  }
+
+  async function loadAll(tx: Engine, stages: Map<CanonicalTableName, Stage>): Promise<IngestResult> {
     const [last] = await tx.query(`SELECT coalesce(max(load_id), 0) AS id FROM ingest_runs`);
     const loadId = Number(last?.['id'] ?? 0) + 1;
     const result: IngestResult = { load_id: loadId, mode, tables: {}, rejections: [], customers_created: 0, warnings: [] };
@@ -108,6 +125,7 @@ export async function ingest(engine: Engine, config: Config, options: IngestOpti
         table: t,
         source: config.sources[t]!,
         files,
+        stage: stages.get(t)!,
         mode,
         loadId,
         now,
@@ -143,7 +161,7 @@ export async function ingest(engine: Engine, config: Config, options: IngestOpti
       );
     result.rejections = await rejectionSummary(tx, loadId);
     return result;
-  });
+  }
 }
 
 async function count(tx: Engine, table: string): Promise<number> {

@@ -1,14 +1,23 @@
 import { basename } from 'node:path';
-import { EngineError, UserError, type Problem } from '../core/errors.js';
+import { EngineError, UserError, userError, type Problem } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { SourceConfig } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, type CanonicalTableName } from '../model/canonical.js';
 import { LOAD_ID_COLUMN } from '../workspace/schema.js';
-import { castName, canonicalValue, checkDetail, firstFailingIndex, mappedName, rowChecks, type RowCheck } from './checks.js';
+import {
+  castName,
+  canonicalValue,
+  checkDetail,
+  firstFailingIndex,
+  mappedName,
+  rowChecks,
+  type RowCheck,
+} from './checks.js';
 import type { SourceFile } from './files.js';
 import { columnsNeedingTypes, mapColumns, sourcePosition, type ColumnMapping } from './mapping.js';
-import { dropStage, FILE_INDEX, ROW_NUMBER, stageSource, type Stage } from './stage.js';
+import { referencedColumns } from './sql-references.js';
+import { dropStage, FILE_INDEX, ROW_NUMBER, type ReaderTypes, type Stage } from './stage.js';
 import { inferTypes, readAs, unparseableReason, type InferredType } from './typing.js';
 
 /** How the rows of one table were accounted for: `source_rows = excluded + rejected + accepted`. */
@@ -34,6 +43,8 @@ export interface LoadTableOptions {
   table: CanonicalTableName;
   source: SourceConfig;
   files: SourceFile[];
+  /** The files, already read by {@link stageSource} (before the transaction). */
+  stage: Stage;
   mode: 'replace' | 'append';
   loadId: number;
   /** Moment of ingestion (`YYYY-MM-DD HH:MM:SS`), for the future-date check. */
@@ -50,7 +61,6 @@ const REASON = '__reason';
 const RCOL = '__rcol';
 const RVAL = '__rval';
 const LINES = '__lines';
-const EXCLUDED = '__excluded';
 
 /** Engine messages about a snippet, reworded for the config's author. */
 function snippetProblem(e: unknown, what: string, at: Problem['at'], columns: string[]): Problem {
@@ -80,6 +90,78 @@ function snippetProblem(e: unknown, what: string, at: Problem['at'], columns: st
 }
 
 /**
+ * A snippet that failed on a value while the rows were computed (a CAST or strptime that does not
+ * fit every row), as a user error naming the snippet when the engine's message shows which one.
+ * Undefined for any other failure.
+ */
+function valueProblem(
+  e: unknown,
+  snippets: { what: string; key: string; sql: string }[],
+  source: SourceConfig,
+  configPath: string,
+  files: SourceFile[],
+): UserError | undefined {
+  if (!(e instanceof EngineError)) return undefined;
+  const detail = e.detail;
+  if (!/^(Conversion|Invalid Input|Out of Range) Error/i.test(detail)) return undefined;
+  const column = /source column (\S+)/.exec(detail)?.[1]?.replace(/^"|"$/g, '');
+  let culprits = snippets.filter((s) => detail.includes(s.sql));
+  if (culprits.length === 0 && column !== undefined)
+    culprits = snippets.filter((s) => referencedColumns(s.sql, [column]).length > 0);
+  if (culprits.length === 0 && /format specifier/.test(detail))
+    culprits = snippets.filter((s) => /strptime/i.test(s.sql));
+  const one = culprits.length === 1 ? culprits[0]! : undefined;
+  const names = files.map((f) => basename(f.path));
+  const inFiles =
+    names.length === 1 ? names[0]! : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+  const first = detail.split('\n')[0]!.replace(/^[A-Za-z ]+Error:\s*/, '');
+  const what = one?.what ?? 'a column expression or the filter';
+  return userError('expression_failed', `${what} failed on a value in ${inFiles}: ${first}`, {
+    at: one ? sourcePosition(source, configPath, one.key) : { file: files[0]!.path },
+    hint:
+      'use the forms that give NULL instead of failing (TRY_CAST(…), try_strptime(…)) so the rows whose value does not fit ' +
+      'are rejected and counted, or map the column directly and let segtrack read the values',
+  });
+}
+
+/**
+ * The types a clean CSV file's columns are read as: a column mapped as is to a canonical column
+ * gets that column's type (text for text, booleans and JSON, converted later); a column that
+ * expressions compute with gets its forced type (`options.types`) or the engine's sniffed one;
+ * every other column is read as text, which never fails.
+ */
+export function readerTypes(
+  table: CanonicalTableName,
+  source: SourceConfig,
+  d: Engine['dialect'],
+): ReaderTypes {
+  return (sniffed) => {
+    const names = sniffed.map((c) => c.name);
+    const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+    const { mappings, problems } = mapColumns(table, source, names, d, '', '');
+    // A file the sniffer read oddly (one column holding a whole ragged line, say) is left to the
+    // careful path, which reports what is really wrong.
+    if (problems.length > 0 || (names.length === 1 && /[,;\t|]/.test(names[0]!))) return undefined;
+    const out: Record<string, string> = {};
+    for (const c of sniffed) out[c.name] = d.type('string');
+    const forced = Object.fromEntries(
+      Object.entries(source.options?.types ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    for (const c of columnsNeedingTypes(source, mappings, names)) {
+      const f = forced[c.toLowerCase()];
+      out[c] = f !== undefined ? d.type(f) : (sniffed.find((s) => s.name === c)?.type ?? d.type('string'));
+    }
+    for (const m of mappings) {
+      const col = m.bare !== undefined ? byLower.get(m.bare.toLowerCase()) : undefined;
+      if (col === undefined) continue;
+      const t = m.column.type;
+      out[col] = t === 'string' || t === 'boolean' || t === 'json' ? d.type('string') : d.type(t);
+    }
+    return out;
+  };
+}
+
+/**
  * Loads one canonical table from its source files inside the caller's transaction: stage the
  * files, type the columns used, apply the filter, map (and group) to canonical columns, check
  * every row, then write accepted rows to the table and every other row to `rejected_rows`.
@@ -89,8 +171,7 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
   const { table, source } = o;
   const warnings: string[] = [];
   const def = CANONICAL[table];
-  o.progress(`${table}: reading ${o.files.length} file${o.files.length === 1 ? '' : 's'}`);
-  const stage: Stage = await stageSource(tx, table, o.files, source);
+  const stage = o.stage;
   const sourceColumns = stage.columns.map((c) => c.name);
   const firstFile = o.files[0]!.path;
   for (const [i, n] of stage.rowsPerFile.entries())
@@ -136,7 +217,8 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
       const t = types.get(c.name);
       const col = d.ident(c.name);
       if (t === undefined) return col;
-      const v = t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
+      const v =
+        t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
       return `${v} AS ${col}`;
     }),
     ...typedEntries.map(([c], i) => `NULLIF(TRIM(${d.ident(c)}), '') AS ${rawName(i)}`),
@@ -151,20 +233,19 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
     parseChecks.length === 0
       ? `CAST(NULL AS ${d.type('string')})`
       : `CASE ${parseChecks.map((p) => `WHEN ${p.when} THEN ${pick === 'reason' ? d.literal(p.reason) : pick === 'column' ? d.literal(p.column) : `LEFT(${p.value}, 200)`}`).join(' ')} END`;
-  const typed = `${stage.table}_typed`;
-  await tx.exec(
-    `CREATE TEMP TABLE ${d.ident(typed)} AS SELECT ${FILE_INDEX}, ${ROW_NUMBER}, ` +
-      `CAST(${FILE_INDEX} AS BIGINT) * 1000000000000 + ${ROW_NUMBER} AS ${ORD}, ` +
-      `${perr('reason')} AS ${PERR}, ${perr('column')} AS ${PERR_COL}, ${perr('value')} AS ${PERR_VAL}, ` +
-      `${stage.columns.map((c) => d.ident(c.name)).join(', ')} ` +
-      `FROM (SELECT ${inner.join(', ')} FROM ${d.ident(stage.table)})`,
-  );
-  await dropStage(tx, stage);
+  // The typed rows are a query, not a table: the whole pipeline below runs as one statement.
+  const typedSql =
+    `SELECT ${FILE_INDEX}, ${ROW_NUMBER}, CAST(${FILE_INDEX} AS BIGINT) * 1000000000000 + ${ROW_NUMBER} AS ${ORD}, ` +
+    `${perr('reason')} AS ${PERR}, ${perr('column')} AS ${PERR_COL}, ${perr('value')} AS ${PERR_VAL}, ` +
+    `${stage.columns.map((c) => d.ident(c.name)).join(', ')} ` +
+    `FROM (SELECT ${inner.join(', ')} FROM ${d.ident(stage.table)})`;
 
   // 3. Check that the filter and every expression make sense over this file, all at once.
   const filter = source.filter !== undefined ? `coalesce((${source.filter}), FALSE)` : 'TRUE';
   const grouped = groupBy.length > 0;
-  const groupCols = groupBy.map((g) => d.ident(sourceColumns.find((c) => c.toLowerCase() === g.toLowerCase())!));
+  const groupCols = groupBy.map((g) =>
+    d.ident(sourceColumns.find((c) => c.toLowerCase() === g.toLowerCase())!),
+  );
   const isGroupCol = (bare: string | undefined) =>
     bare !== undefined && groupBy.some((g) => g.toLowerCase() === bare.toLowerCase());
   const exprOf = (m: ColumnMapping): string => {
@@ -182,43 +263,59 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
     }
   };
   if (source.filter !== undefined)
-    await tryBind(`SELECT 1 FROM ${d.ident(typed)} WHERE ${filter}`, `sources.${table}.filter`, 'filter');
+    await tryBind(`SELECT 1 FROM (${typedSql}) WHERE ${filter}`, `sources.${table}.filter`, 'filter');
   for (const m of mappings)
     if (m.expr !== undefined && m.explicit)
       await tryBind(
-        `SELECT ${exprOf(m)} FROM ${d.ident(typed)}${grouped ? ` GROUP BY ${groupCols.join(', ')}` : ''}`,
+        `SELECT ${exprOf(m)} FROM (${typedSql})${grouped ? ` GROUP BY ${groupCols.join(', ')}` : ''}`,
         `sources.${table}.columns.${m.column.name}`,
         `columns.${m.column.name}`,
       );
   if (bindProblems.length > 0) throw new UserError(bindProblems);
 
-  // 4. Filter, then map (grouping line items when asked).
+  // 4. One statement: type, filter, map (grouping line items when asked), convert to canonical
+  //    types and find each row's first failing check.
   o.progress(`${table}: mapping and checking rows`);
-  const mapped = `${stage.table}_mapped`;
+  // A snippet can bind and still fail on a value (CAST, strptime): that is the config's or the
+  // file's problem, reported as a user error; the transaction is aborted, so nothing is loaded.
+  const snippets = [
+    ...(source.filter !== undefined
+      ? [{ what: `sources.${table}.filter`, key: 'filter', sql: source.filter }]
+      : []),
+    ...mappings
+      .filter((m) => m.expr !== undefined && m.explicit)
+      .map((m) => ({
+        what: `sources.${table}.columns.${m.column.name}`,
+        key: `columns.${m.column.name}`,
+        sql: m.expr!,
+      })),
+  ];
+  const compute = async (sql: string): Promise<void> => {
+    try {
+      await tx.exec(sql);
+    } catch (e) {
+      throw valueProblem(e, snippets, source, o.configPath, o.files) ?? e;
+    }
+  };
+  const keptSql = `SELECT * FROM (${typedSql}) WHERE ${filter}`;
   const mappedCols = mappings.map((m) => `${exprOf(m)} AS ${d.ident(mappedName(m.column.name))}`);
-  await tx.exec(`CREATE TEMP TABLE ${d.ident(typed + '_x')} AS SELECT ${ORD}, NOT (${filter}) AS ${EXCLUDED} FROM ${d.ident(typed)}`);
-  const excluded = await scalar(tx, `SELECT count(*) AS n FROM ${d.ident(typed + '_x')} WHERE ${EXCLUDED}`);
-  const kept = `SELECT t.* FROM ${d.ident(typed)} t JOIN ${d.ident(typed + '_x')} x USING (${ORD}) WHERE NOT x.${EXCLUDED}`;
   const inconsistent = mappings.filter((m) => grouped && m.bare !== undefined && !isGroupCol(m.bare));
+  let mappedSql: string;
   if (!grouped) {
-    await tx.exec(
-      `CREATE TEMP TABLE ${d.ident(mapped)} AS SELECT ${ORD}, 1 AS ${LINES}, ${PERR}, ${PERR_COL}, ${PERR_VAL}, ` +
-        `${mappedCols.join(', ')} FROM (${kept})`,
-    );
+    mappedSql = `SELECT ${ORD}, 1 AS ${LINES}, ${PERR}, ${PERR_COL}, ${PERR_VAL}, ${mappedCols.join(', ')} FROM (${keptSql})`;
   } else {
     const incons = inconsistent.map(
-      (m, i) => `count(DISTINCT ${d.ident(m.bare!)}) > 1 AS __incons${i}, min(${d.ident(m.bare!)}) || ' / ' || max(${d.ident(m.bare!)}) AS __inconsv${i}`,
+      (m, i) =>
+        `count(DISTINCT ${d.ident(m.bare!)}) > 1 AS __incons${i}, ` +
+        `CAST(min(${d.ident(m.bare!)}) AS ${d.type('string')}) || ' / ' || CAST(max(${d.ident(m.bare!)}) AS ${d.type('string')}) AS __inconsv${i}`,
     );
-    await tx.exec(
-      `CREATE TEMP TABLE ${d.ident(mapped)} AS SELECT min(${ORD}) AS ${ORD}, count(*) AS ${LINES}, ` +
-        `max(${PERR}) AS ${PERR}, arg_min(${PERR_COL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_COL}, ` +
-        `arg_min(${PERR_VAL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_VAL}, ` +
-        `${[...incons, ...mappedCols, ...groupCols.map((g, i) => `${g} AS __g${i}`)].join(', ')} ` +
-        `FROM (${kept}) GROUP BY ${groupCols.join(', ')}`,
-    );
+    mappedSql =
+      `SELECT min(${ORD}) AS ${ORD}, count(*) AS ${LINES}, ` +
+      `max(${PERR}) AS ${PERR}, arg_min(${PERR_COL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_COL}, ` +
+      `arg_min(${PERR_VAL}, CASE WHEN ${PERR} IS NOT NULL THEN ${ORD} END) AS ${PERR_VAL}, ` +
+      `${[...incons, ...mappedCols, ...groupCols.map((g, i) => `${g} AS __g${i}`)].join(', ')} ` +
+      `FROM (${keptSql}) GROUP BY ${groupCols.join(', ')}`;
   }
-
-  // 5. Canonical values and the first failing check per row.
   const checks: RowCheck[] = [
     {
       when: `${PERR} IS NOT NULL`,
@@ -228,51 +325,69 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
       columnSql: PERR_COL,
       value: PERR_VAL,
     },
-    ...inconsistent.map((m, i) => ({ when: `__incons${i}`, reason: 'inconsistent_group', column: m.column.name, value: `__inconsv${i}` })),
+    ...inconsistent.map((m, i) => ({
+      when: `__incons${i}`,
+      reason: 'inconsistent_group',
+      column: m.column.name,
+      value: `__inconsv${i}`,
+    })),
     ...rowChecks(d, table, mappings, o.now),
   ];
-  const checked = `${stage.table}_checked`;
   const casts = mappings.map((m) => `${canonicalValue(d, table, m)} AS ${d.ident(castName(m.column.name))}`);
-  await tx.exec(`CREATE TEMP TABLE ${d.ident(checked)} AS SELECT *, ${casts.join(', ')} FROM ${d.ident(mapped)}`);
   const k = '__k';
-  await tx.exec(
-    `CREATE TEMP TABLE ${d.ident(checked + '_r')} AS SELECT ${ORD}, ${checkDetail(d, checks, k, 'reason')} AS ${REASON}, ` +
+  const checked = `${stage.table}_checked`;
+  // What the rest needs: order, line count, group keys and canonical values (not the raw ones).
+  const keep = [
+    ORD,
+    LINES,
+    ...groupCols.map((_, i) => `__g${i}`),
+    ...mappings.map((m) => d.ident(castName(m.column.name))),
+  ];
+  await compute(
+    `CREATE TEMP TABLE ${d.ident(checked)} AS SELECT ${keep.join(', ')}, ${checkDetail(d, checks, k, 'reason')} AS ${REASON}, ` +
       `${checkDetail(d, checks, k, 'column')} AS ${RCOL}, ${checkDetail(d, checks, k, 'value')} AS ${RVAL} ` +
-      `FROM (SELECT *, ${firstFailingIndex(checks)} AS ${k} FROM ${d.ident(checked)})`,
+      `FROM (SELECT *, ${firstFailingIndex(checks)} AS ${k} FROM (SELECT *, ${casts.join(', ')} FROM (${mappedSql})))`,
   );
 
-  // 6. Duplicate keys: the first row (in file order) wins; in append mode, rows already loaded win.
+  // 5. Duplicate keys: the first row (in file order) wins; in append mode, rows already loaded win.
   if (def.primaryKey) {
     const pk = def.primaryKey.map((c) => d.ident(castName(c)));
     const target = def.primaryKey.map((c) => d.ident(c));
-    const existing =
+    const seen =
       o.mode === 'append'
-        ? ` OR (${pk.join(', ')}) IN (SELECT (${target.join(', ')}) FROM ${d.ident(table)}${table === 'customers' ? ' WHERE NOT auto_created' : ''})`
-        : '';
-    await tx.exec(
-      `UPDATE ${d.ident(checked + '_r')} SET ${REASON} = 'duplicate_key', ${RCOL} = ${d.literal(def.primaryKey.join(','))}, ` +
-        `${RVAL} = dup.v FROM (SELECT ${ORD}, concat_ws(',', ${pk.join(', ')}) AS v, ` +
-        `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY ${ORD}) AS rn, ${existing ? `(${existing.slice(4)})` : 'FALSE'} AS seen ` +
-        `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL) dup ` +
-        `WHERE dup.${ORD} = ${d.ident(checked + '_r')}.${ORD} AND (dup.rn > 1 OR dup.seen)`,
+        ? `(${pk.join(', ')}) IN (SELECT (${target.join(', ')}) FROM ${d.ident(table)}${table === 'customers' ? ' WHERE NOT auto_created' : ''})`
+        : 'FALSE';
+    // Counting distinct keys is much cheaper than numbering rows per key: do the latter only
+    // when there is something to find.
+    const dupes = await scalar(
+      tx,
+      `SELECT count(*) - count(DISTINCT (${pk.join(', ')})) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
     );
+    if (dupes > 0 || o.mode === 'append')
+      await tx.exec(
+        `UPDATE ${d.ident(checked)} SET ${REASON} = 'duplicate_key', ${RCOL} = ${d.literal(def.primaryKey.join(','))}, ` +
+          `${RVAL} = dup.v FROM (SELECT ${ORD}, concat_ws(',', ${pk.join(', ')}) AS v, ` +
+          `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY ${ORD}) AS rn, ${seen} AS seen ` +
+          `FROM ${d.ident(checked)} WHERE ${REASON} IS NULL) dup ` +
+          `WHERE dup.${ORD} = ${d.ident(checked)}.${ORD} AND (dup.rn > 1 OR dup.seen)`,
+      );
   }
 
-  // 7. Write: accepted rows to the table, the rest to rejected_rows.
+  // 6. Write: accepted rows to the table, the rest to rejected_rows.
   if (o.mode === 'replace') {
     await tx.exec(`DELETE FROM ${d.ident(table)}`);
     await tx.exec(`DELETE FROM rejected_rows WHERE table_name = ${d.literal(table)}`);
   } else if (table === 'customers') {
     // A customer first seen in orders now has a real record: the record replaces the placeholder.
     await tx.exec(
-      `DELETE FROM customers WHERE auto_created AND customer_id IN (SELECT ${d.ident(castName('customer_id'))} FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL)`,
+      `DELETE FROM customers WHERE auto_created AND customer_id IN (SELECT ${d.ident(castName('customer_id'))} FROM ${d.ident(checked)} WHERE ${REASON} IS NULL)`,
     );
   }
   const targetCols = def.columns.map((c) => d.ident(c.name));
   await tx.exec(
     `INSERT INTO ${d.ident(table)} (${targetCols.join(', ')}, ${d.ident(LOAD_ID_COLUMN)}) ` +
       `SELECT ${def.columns.map((c) => d.ident(castName(c.name))).join(', ')}, ${o.loadId} ` +
-      `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD}) WHERE ${REASON} IS NULL ORDER BY ${ORD}`,
+      `FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
   );
   const fileCase = `CASE ${o.files.map((f, i) => `WHEN ${i} THEN ${d.literal(f.path)}`).join(' ')} END`;
   const fileOf = (ord: string) => fileCase.replace('CASE ', `CASE CAST(${ord} // 1000000000000 AS INTEGER) `);
@@ -281,44 +396,51 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
   if (!grouped) {
     await tx.exec(
       `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf(ORD)}, ${rowOf(ORD)}, ${REASON}, ${RCOL}, ${RVAL}, NULL ` +
-        `FROM ${d.ident(checked + '_r')} WHERE ${REASON} IS NOT NULL ORDER BY ${ORD}`,
+        `FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL ORDER BY ${ORD}`,
     );
-  } else {
+  } else if (
+    (await scalar(tx, `SELECT count(*) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL`)) > 0
+  ) {
     // Every line of a rejected group is rejected with it; a line with its own problem says so.
     const on = groupCols.map((g, i) => `l.${g} IS NOT DISTINCT FROM g.__g${i}`).join(' AND ');
     await tx.exec(
       `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf('l.' + ORD)}, ${rowOf('l.' + ORD)}, ` +
-        `coalesce(l.${PERR}, r.${REASON}), CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_COL} ELSE r.${RCOL} END, ` +
-        `CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_VAL} ELSE r.${RVAL} END, ` +
-        `CASE WHEN l.${PERR} IS NULL AND r.${REASON} = 'rejected_line_in_group' THEN 'another line of this group could not be read' END ` +
-        `FROM ${d.ident(checked)} g JOIN ${d.ident(checked + '_r')} r USING (${ORD}) ` +
-        `JOIN (${kept}) l ON ${on} WHERE r.${REASON} IS NOT NULL ORDER BY l.${ORD}`,
+        `coalesce(l.${PERR}, g.${REASON}), CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_COL} ELSE g.${RCOL} END, ` +
+        `CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_VAL} ELSE g.${RVAL} END, ` +
+        `CASE WHEN l.${PERR} IS NULL AND g.${REASON} = 'rejected_line_in_group' THEN 'another line of this group could not be read' END ` +
+        `FROM (SELECT * FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL) g JOIN (${keptSql}) l ON ${on} ORDER BY l.${ORD}`,
     );
   }
   for (const m of stage.malformed)
-    await tx.exec(`${head} VALUES (${o.loadId}, ${d.literal(table)}, $1, ${m.row}, ${d.literal(m.kind)}, NULL, $2, $3)`, [
-      o.files[m.fileIndex]!.path,
-      m.text.slice(0, 200),
-      m.message.split('\n')[0] ?? null,
-    ]);
+    await tx.exec(
+      `${head} VALUES (${o.loadId}, ${d.literal(table)}, $1, ${m.row}, ${d.literal(m.kind)}, NULL, $2, $3)`,
+      [o.files[m.fileIndex]!.path, m.text.slice(0, 200), m.message.split('\n')[0] ?? null],
+    );
 
-  // 8. Accounting: every row read is accepted, excluded or rejected.
-  const [acc] = await tx.query<{ accepted_rows: number; rejected_rows: number; accepted_lines: number; rejected_lines: number }>(
+  // 7. Accounting: every row read is accepted, excluded or rejected.
+  const [acc] = await tx.query<{
+    accepted_rows: number;
+    rejected_rows: number;
+    accepted_lines: number;
+    rejected_lines: number;
+  }>(
     `SELECT count(*) FILTER (WHERE ${REASON} IS NULL) AS accepted_rows, count(*) FILTER (WHERE ${REASON} IS NOT NULL) AS rejected_rows, ` +
       `coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NULL), 0) AS accepted_lines, coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NOT NULL), 0) AS rejected_lines ` +
-      `FROM ${d.ident(checked)} JOIN ${d.ident(checked + '_r')} USING (${ORD})`,
+      `FROM ${d.ident(checked)}`,
   );
   const parsed = stage.rowsPerFile.reduce((a, b) => a + b, 0);
+  const acceptedLines = Number(acc?.accepted_lines ?? 0);
+  const rejectedLines = Number(acc?.rejected_lines ?? 0);
   const counts: TableCounts = {
     source_rows: parsed + stage.malformed.length,
-    excluded,
-    rejected: Number(acc?.rejected_lines ?? 0) + stage.malformed.length,
-    accepted: Number(acc?.accepted_lines ?? 0),
+    excluded: parsed - acceptedLines - rejectedLines,
+    rejected: rejectedLines + stage.malformed.length,
+    accepted: acceptedLines,
     loaded: Number(acc?.accepted_rows ?? 0),
   };
-  if (counts.source_rows !== counts.excluded + counts.rejected + counts.accepted)
+  if (counts.excluded < 0)
     throw new Error(`ingest accounting does not add up for ${table}: ${JSON.stringify(counts)}`);
-  for (const t of [typed, typed + '_x', mapped, checked, checked + '_r']) await tx.exec(`DROP TABLE IF EXISTS ${d.ident(t)}`);
+  await tx.exec(`DROP TABLE IF EXISTS ${d.ident(checked)}`);
   return { table, counts, files: o.files, warnings };
 }
 

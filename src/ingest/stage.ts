@@ -1,4 +1,6 @@
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { EngineError, userError } from '../core/errors.js';
 import type { FileScan } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
@@ -44,9 +46,39 @@ export async function describeColumns(engine: Engine, table: string): Promise<{ 
   return rows.map((r) => ({ name: r.column_name, type: r.data_type }));
 }
 
+/**
+ * The first line of a JSONL file that is not a JSON value (1-based), with the parser's message.
+ * The engine's own message counts lines from 2, so the line is found here instead.
+ */
+function brokenJsonLine(path: string): { line: number; message: string } | undefined {
+  try {
+    if (statSync(path).size > 256 * 1024 * 1024) return undefined;
+    const bytes = readFileSync(path);
+    const text = /\.gz$/i.test(path) ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+    const lines = text.replace(/^\uFEFF/, '').split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      try {
+        JSON.parse(line);
+      } catch (e) {
+        return { line: i + 1, message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+  } catch {
+    // Unreadable here (compressed otherwise, too large): the engine's message stands.
+  }
+  return undefined;
+}
+
 /** Turns a reader failure into an error that names the file and says what to try. */
 function readError(file: SourceFile, e: unknown, source: SourceConfig): Error {
   const detail = e instanceof EngineError ? e.detail : e instanceof Error ? e.message : String(e);
+  const broken = file.format === 'jsonl' ? brokenJsonLine(file.path) : undefined;
+  if (broken)
+    return userError('malformed_file', `cannot read ${basename(file.path)}: line ${broken.line} is not valid JSON (${broken.message})`, {
+      at: { file: file.path, line: broken.line },
+      hint: `each line of a JSONL file must be one complete JSON object: fix or remove line ${broken.line}`,
+    });
   const firstLine = detail.split('\n').find((l) => l.trim() !== '') ?? detail;
   const line = /on line:?\s*(\d+)/i.exec(detail)?.[1];
   let hint = 'check that the file is a valid ' + file.format.toUpperCase() + ' file';
@@ -61,52 +93,102 @@ function readError(file: SourceFile, e: unknown, source: SourceConfig): Error {
   });
 }
 
+/** Reader types for the columns of a CSV file, given the columns the engine sniffed. */
+export type ReaderTypes = (sniffed: { name: string; type: string }[]) => Record<string, string> | undefined;
+
+function csvScan(file: SourceFile, source: SourceConfig): FileScan {
+  const scan: FileScan = { format: 'csv', paths: [file.path], header: source.options?.header !== false };
+  const o = source.options;
+  if (o?.delimiter !== undefined) scan.delimiter = o.delimiter;
+  if (o?.quote !== undefined) scan.quote = o.quote;
+  if (o?.escape !== undefined) scan.escape = o.escape;
+  if (o?.null !== undefined) scan.nullString = o.null;
+  const encoding = (o as { encoding?: string } | undefined)?.encoding;
+  if (encoding !== undefined) scan.encoding = encoding;
+  return scan;
+}
+
 /**
- * Reads every file of a source into a temporary table, in file order, numbering rows as they
- * appear in their file. CSV files are read as text (types are decided over all rows later);
- * lines the reader cannot parse are set aside and returned, never dropped.
+ * The fast way to read clean CSV files: the engine's reader parses every column straight into its
+ * type, strictly. Returns false (leaving nothing behind) at the first file it cannot read so, for
+ * the careful way to take over.
  */
-export async function stageSource(tx: Engine, name: string, files: SourceFile[], source: SourceConfig): Promise<Stage> {
-  const d = tx.dialect;
+async function readTyped(engine: Engine, table: string, files: SourceFile[], source: SourceConfig, types: ReaderTypes): Promise<boolean> {
+  const d = engine.dialect;
+  const made: string[] = [];
+  try {
+    for (const [i, file] of files.entries()) {
+      const scan = csvScan(file, source);
+      const sniffed = await engine.query<{ column_name: string; column_type: string }>(d.describeQuery(`SELECT * FROM ${d.fileScan(scan)}`));
+      const columnTypes = types(sniffed.map((c) => ({ name: c.column_name, type: c.column_type })));
+      if (columnTypes === undefined) throw new Error('left to the careful path');
+      scan.columnTypes = columnTypes;
+      const part = `${table}_${i}`;
+      await engine.exec(`DROP TABLE IF EXISTS ${d.ident(part)}`);
+      made.push(part);
+      await engine.exec(`CREATE TEMP TABLE ${d.ident(part)} AS SELECT * FROM ${d.fileScan(scan)}`);
+    }
+    return true;
+  } catch {
+    for (const t of made) await engine.exec(`DROP TABLE IF EXISTS ${d.ident(t)}`);
+    return false;
+  }
+}
+
+/**
+ * Reads every file of a source into temporary tables, in file order, numbering rows as they
+ * appear in their file. Runs before the ingest transaction: a file the engine cannot read must not
+ * abort it.
+ *
+ * CSV files are read in two ways. Clean files (the usual case) are parsed strictly with each
+ * column's type decided up front (`readerTypes`). When that fails anywhere — a ragged line, a bad
+ * byte, a value that does not fit its type — every file of the source is read again as text, lines
+ * the reader cannot parse are set aside (and returned, never dropped), and types are decided later
+ * over all the values so each misfit can be rejected with its row.
+ */
+export async function stageSource(
+  engine: Engine,
+  name: string,
+  files: SourceFile[],
+  source: SourceConfig,
+  readerTypes?: ReaderTypes,
+): Promise<Stage> {
+  const d = engine.dialect;
   const table = `__stage_${name}`;
   const parts: string[] = [];
-  const partTables: string[] = [];
+  const partTables = files.map((_, i) => `${table}_${i}`);
   const rowsPerFile: number[] = [];
   const malformed: MalformedLine[] = [];
-  const allText = files.every((f) => f.format === 'csv');
   const header = source.options?.header !== false;
-  for (const [i, file] of files.entries()) {
+  for (const file of files)
     if (file.size === 0)
       throw userError('empty_file', `${basename(file.path)} is empty (0 bytes)`, {
         at: { file: file.path },
         hint: 'remove it from the source, or export the data again',
       });
-    const part = `${table}_${i}`;
-    partTables.push(part);
-    const scan: FileScan = { format: file.format, paths: [file.path] };
+  const csv = files.every((f) => f.format === 'csv');
+  const typed = csv && readerTypes !== undefined && (await readTyped(engine, table, files, source, readerTypes));
+  const allText = csv && !typed;
+  for (const [i, file] of files.entries()) {
+    const part = partTables[i]!;
     const rejects = { table: `${part}_rejects`, scan: `${part}_scans` };
-    if (file.format === 'csv') {
-      scan.allText = true;
-      scan.header = header;
-      const o = source.options;
-      if (o?.delimiter !== undefined) scan.delimiter = o.delimiter;
-      if (o?.quote !== undefined) scan.quote = o.quote;
-      if (o?.escape !== undefined) scan.escape = o.escape;
-      if (o?.null !== undefined) scan.nullString = o.null;
-      const encoding = (o as { encoding?: string } | undefined)?.encoding;
-      if (encoding !== undefined) scan.encoding = encoding;
-      if (d.can('rejectCapture')) scan.rejects = rejects;
-    }
-    if (file.format === 'parquet') scan.fileRowNumber = true;
-    await tx.exec(`DROP TABLE IF EXISTS ${d.ident(part)}`);
-    try {
-      await tx.exec(`CREATE TEMP TABLE ${d.ident(part)} AS SELECT * FROM ${d.fileScan(scan)}`);
-    } catch (e) {
-      throw readError(file, e, source);
+    let scan: FileScan = { format: file.format, paths: [file.path] };
+    if (!typed) {
+      if (file.format === 'csv') {
+        scan = { ...csvScan(file, source), allText: true };
+        if (d.can('rejectCapture')) scan.rejects = rejects;
+      }
+      if (file.format === 'parquet') scan.fileRowNumber = true;
+      await engine.exec(`DROP TABLE IF EXISTS ${d.ident(part)}`);
+      try {
+        await engine.exec(`CREATE TEMP TABLE ${d.ident(part)} AS SELECT * FROM ${d.fileScan(scan)}`);
+      } catch (e) {
+        throw readError(file, e, source);
+      }
     }
     // Lines set aside by the reader: numbered as data records, header excluded.
     const setAside: { line: number; kind: string; text: string; message: string }[] = scan.rejects
-      ? await tx.query(`SELECT DISTINCT ON (line) line, kind, text, message FROM (${d.rejectedLines(rejects)}) ORDER BY line`)
+      ? await engine.query(`SELECT DISTINCT ON (line) line, kind, text, message FROM (${d.rejectedLines(rejects)}) ORDER BY line`)
       : [];
     for (const r of setAside)
       malformed.push({
@@ -116,24 +198,27 @@ export async function stageSource(tx: Engine, name: string, files: SourceFile[],
         text: r.text,
         message: r.message,
       });
-    const [{ n }] = (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${d.ident(part)}`)) as [{ n: number }];
+    const [{ n }] = (await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${d.ident(part)}`)) as [{ n: number }];
     rowsPerFile.push(n);
     // Row numbers: the n-th parsed record is record n + (lines set aside before it). A set-aside
     // line j (1-based, record r_j) has r_j - j parsed records before it.
-    let rowExpr = `${d.rowId()} + 1`;
-    if (file.format === 'parquet') rowExpr = 'file_row_number + 1';
+    // Positions count from the table's first row id, not from 0: inside a transaction DuckDB
+    // numbers the rows of a table created in it from a large offset (2^55), not from 0.
+    const position = `(${d.rowId()} - (SELECT min(${d.rowId()}) FROM ${d.ident(part)}) + 1)`;
+    let rowExpr = position;
+    if (file.format === 'parquet' && !typed) rowExpr = 'file_row_number + 1';
     if (setAside.length > 0) {
       const gaps = setAside.map((r, j) => r.line - (header ? 1 : 0) - (j + 1));
-      rowExpr = `(${rowExpr}) + (SELECT count(*) FROM (VALUES ${gaps.map((g) => `(${g})`).join(', ')}) AS g(before) WHERE g.before < ${d.rowId()} + 1)`;
+      rowExpr = `(${rowExpr}) + (SELECT count(*) FROM (VALUES ${gaps.map((g) => `(${g})`).join(', ')}) AS g(before) WHERE g.before < ${position})`;
     }
     const exclude = file.format === 'parquet' ? ' EXCLUDE (file_row_number)' : '';
     parts.push(`SELECT ${i} AS ${FILE_INDEX}, CAST(${rowExpr} AS BIGINT) AS ${ROW_NUMBER}, *${exclude} FROM ${d.ident(part)}`);
-    if (scan.rejects) for (const s of d.dropRejected(rejects)) await tx.exec(s);
+    if (scan.rejects) for (const s of d.dropRejected(rejects)) await engine.exec(s);
   }
-  // A view, not a copy: the parts are read once more, when the typed rows are built.
-  await tx.exec(`DROP VIEW IF EXISTS ${d.ident(table)}`);
-  await tx.exec(`CREATE TEMP VIEW ${d.ident(table)} AS ${d.unionByName(parts)}`);
-  const columns = (await describeColumns(tx, table)).filter((c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER);
+  // A view, not a copy: the parts are read once more, when the rows are checked.
+  await engine.exec(`DROP VIEW IF EXISTS ${d.ident(table)}`);
+  await engine.exec(`CREATE TEMP VIEW ${d.ident(table)} AS ${d.unionByName(parts)}`);
+  const columns = (await describeColumns(engine, table)).filter((c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER);
   return { table, parts: partTables, columns, files, rowsPerFile, malformed, allText };
 }
 

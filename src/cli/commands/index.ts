@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { registerBench } from './bench.js';
+import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
 
@@ -7,4 +9,6 @@ import { registerQuality } from './quality.js';
 export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
   registerQuality(program, context);
   registerInit(program, context);
+  registerGenerate(program, context);
+  registerBench(program, context);
 }

@@ -62,6 +62,10 @@ export class DuckDBDialect extends BaseDialect {
         // Text columns keep every value as written; types are decided over the whole file later.
         if (scan.allText) opt('all_varchar', 'true');
         if (scan.encoding !== undefined) opt('encoding', this.literal(scan.encoding));
+        if (scan.columnTypes !== undefined) {
+          const types = Object.entries(scan.columnTypes).map(([c, t]) => `${this.literal(c)}: ${this.literal(t)}`);
+          opt('types', `{${types.join(', ')}}`);
+        }
         if (scan.paths.length > 1) opt('union_by_name', 'true');
         if (scan.rejects) {
           opt('store_rejects', 'true');
@@ -80,6 +84,10 @@ export class DuckDBDialect extends BaseDialect {
         opt('sample_size', '-1');
         return `read_json(${files}, ${opts.join(', ')})`;
     }
+  }
+
+  override describeQuery(sql: string): string {
+    return `DESCRIBE ${sql}`;
   }
 
   override unionByName(queries: string[]): string {

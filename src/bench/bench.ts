@@ -1,0 +1,123 @@
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromObject } from '../config/load.js';
+import type { Progress } from '../core/progress.js';
+import { generate } from '../generate/generate.js';
+import { copyCsvToParquet, type ParquetJob } from '../generate/parquet-copy.js';
+import { ingest } from '../ingest/ingest.js';
+import type { CanonicalTableName } from '../model/canonical.js';
+import { openWorkspace } from '../workspace/workspace.js';
+
+/** Settings for {@link runBench}. */
+export interface BenchOptions {
+  customers?: number;
+  ordersPerCustomer?: number;
+  seed?: number;
+  /** Work folder (default: a new temporary folder, removed afterwards). */
+  dir?: string;
+  keep?: boolean;
+  progress?: Progress;
+}
+
+/** What `segtrack bench` reports (CONTRACT.md). */
+export interface BenchResult {
+  customers: number;
+  orders: number;
+  /** Source rows over all tables (what ingestion reads). */
+  source_rows: number;
+  stages_ms: Record<string, number>;
+  /** Ingest throughput in source rows per second, by file format. */
+  ingest_rows_per_s: { csv: number; parquet: number };
+  total_ms: number;
+  peak_rss_mb: number;
+  machine: { cpus: number; node: string };
+}
+
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8').split('\n')[0]!.trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function time<T>(stages: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const r = await work();
+  stages[name] = Math.round(performance.now() - t);
+  return r;
+}
+
+/**
+ * Generates a synthetic customer base and times each pipeline stage on it: generation, ingestion
+ * of CSV files and of the same data as Parquet. Later stages (features, segments, KPIs, snapshot,
+ * models, clusters) add themselves here as they land.
+ */
+export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
+  const progress = o.progress ?? (() => undefined);
+  const customers = o.customers ?? 1_000_000;
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'segtrack-bench-'));
+  const stages: Record<string, number> = {};
+  const started = performance.now();
+  try {
+    progress(`generating ${customers} customers in ${dir}`);
+    const gen = await time(stages, 'generate', () =>
+      generate({
+        out: join(dir, 'csv'),
+        customers,
+        seed: o.seed ?? 1,
+        ...(o.ordersPerCustomer !== undefined ? { ordersPerCustomer: o.ordersPerCustomer } : {}),
+        onProgress: progress,
+      }),
+    );
+    const tables = Object.entries(gen.files).filter(([t]) => t !== 'truth') as [CanonicalTableName, string][];
+    const sources = (ext: string) =>
+      Object.fromEntries(tables.map(([t]) => [t, { file: `${ext}/${t}.${ext}` }]));
+
+    progress('ingesting the CSV files');
+    const csvWs = join(dir, 'csv.duckdb');
+    rmSync(csvWs, { force: true });
+    const csvConfig = configFromObject({ workspace: csvWs, sources: sources('csv') }, dir);
+    let engine = await openWorkspace(csvWs);
+    const csvResult = await time(stages, 'ingest', () => ingest(engine, csvConfig));
+    await engine.close();
+    const sourceRows = Object.values(csvResult.tables).reduce((a, t) => a + t.source_rows, 0);
+
+    progress('converting the data to Parquet (not timed)');
+    const jobs: ParquetJob[] = tables.map(([t, csv]) => ({
+      table: t,
+      columns: firstLine(csv).split(','),
+      csv,
+      parquet: join(dir, 'parquet', `${t}.parquet`),
+    }));
+    rmSync(join(dir, 'parquet'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'parquet'), { recursive: true });
+    await copyCsvToParquet(jobs);
+
+    progress('ingesting the Parquet files');
+    const pqWs = join(dir, 'parquet.duckdb');
+    rmSync(pqWs, { force: true });
+    const pqConfig = configFromObject({ workspace: pqWs, sources: sources('parquet') }, dir);
+    engine = await openWorkspace(pqWs);
+    await time(stages, 'ingest_parquet', () => ingest(engine, pqConfig));
+    await engine.close();
+
+    const rate = (ms: number | undefined) => (ms ? Math.round((sourceRows / ms) * 1000) : 0);
+    return {
+      customers: gen.customers,
+      orders: gen.orders,
+      source_rows: sourceRows,
+      stages_ms: stages,
+      ingest_rows_per_s: { csv: rate(stages['ingest']), parquet: rate(stages['ingest_parquet']) },
+      total_ms: Math.round(performance.now() - started),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: { cpus: cpus().length, node: process.version },
+    };
+  } finally {
+    if (o.dir === undefined && !o.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
