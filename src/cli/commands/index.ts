@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { registerBench } from './bench.js';
+import { registerDemo } from './demo.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerInit(program, context);
   registerGenerate(program, context);
   registerBench(program, context);
+  registerDemo(program, context);
 }

@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { Progress } from '../core/progress.js';
+import type { Engine } from '../engine/engine.js';
+import { generate, type GenerateResult } from '../generate/generate.js';
+import { ingest, type IngestResult } from '../ingest/ingest.js';
+import { runQuality, type QualityReport } from '../quality/quality.js';
+import { openWorkspace } from '../workspace/workspace.js';
+import { demoConfigText } from './demo-config.js';
+
+/** Settings for {@link runDemo}. */
+export interface DemoOptions {
+  dir?: string;
+  customers?: number;
+  seed?: number;
+  progress?: Progress;
+}
+
+/** Headline figures of the demo workspace. */
+export interface DemoSummary {
+  customers: number;
+  customers_with_orders: number;
+  orders: number;
+  revenue: number;
+  first_order: string | null;
+  last_order: string | null;
+  events: number;
+  feedback: number;
+  channels: { channel: string; customers: number; revenue: number }[];
+}
+
+/** What `segtrack demo` did. */
+export interface DemoResult {
+  dir: string;
+  config: string;
+  workspace: string;
+  generated: GenerateResult;
+  ingest: IngestResult;
+  quality: QualityReport['summary'];
+  summary: DemoSummary;
+}
+
+/** Headline figures computed in the engine. */
+export async function summarise(engine: Engine): Promise<DemoSummary> {
+  const [h] = await engine.query(
+    `SELECT (SELECT count(*) FROM customers) AS customers,
+            (SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed') AS buyers,
+            (SELECT count(*) FROM orders WHERE status = 'completed') AS orders,
+            (SELECT coalesce(sum(revenue), 0) FROM orders WHERE status = 'completed') AS revenue,
+            (SELECT CAST(CAST(min(ordered_at) AS DATE) AS VARCHAR) FROM orders) AS first_order,
+            (SELECT CAST(CAST(max(ordered_at) AS DATE) AS VARCHAR) FROM orders) AS last_order,
+            (SELECT count(*) FROM events) AS events,
+            (SELECT count(*) FROM feedback) AS feedback`,
+  );
+  const channels = await engine.query<{ channel: string; customers: number; revenue: number }>(
+    `SELECT coalesce(c.acquisition_channel, '(unknown)') AS channel, count(*) AS customers,
+            coalesce(sum(o.revenue), 0) AS revenue
+       FROM customers c
+       LEFT JOIN (SELECT customer_id, sum(revenue) AS revenue FROM orders WHERE status = 'completed' GROUP BY customer_id) o
+         ON o.customer_id = c.customer_id
+      GROUP BY 1 ORDER BY revenue DESC`,
+  );
+  return {
+    customers: Number(h?.['customers'] ?? 0),
+    customers_with_orders: Number(h?.['buyers'] ?? 0),
+    orders: Number(h?.['orders'] ?? 0),
+    revenue: Number(h?.['revenue'] ?? 0),
+    first_order: (h?.['first_order'] as string | null) ?? null,
+    last_order: (h?.['last_order'] as string | null) ?? null,
+    events: Number(h?.['events'] ?? 0),
+    feedback: Number(h?.['feedback'] ?? 0),
+    channels,
+  };
+}
+
+/**
+ * The one-command demo: generates sample data into `dir/data`, writes the config it used to
+ * `dir/segtrack.yaml`, loads everything into `dir/segtrack.duckdb`, checks its quality, and
+ * returns the headline figures. Every stage that exists runs; later stages add themselves here.
+ */
+export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
+  const progress = o.progress ?? (() => undefined);
+  const dir = resolve(o.dir ?? 'segtrack-demo');
+  mkdirSync(dir, { recursive: true });
+  progress(`generating ${o.customers ?? 20000} customers into ${join(dir, 'data')}`);
+  const generated = await generate({
+    out: join(dir, 'data'),
+    customers: o.customers ?? 20000,
+    seed: o.seed ?? 42,
+    onProgress: progress,
+  });
+  const configPath = join(dir, 'segtrack.yaml');
+  writeFileSync(configPath, demoConfigText('csv'));
+  const config = await loadConfig(configPath);
+  const workspace = config.workspace ?? join(dir, 'segtrack.duckdb');
+  const engine = await openWorkspace(workspace);
+  try {
+    const ingested = await ingest(engine, config, { progress });
+    progress('checking data quality');
+    const quality = await runQuality(engine);
+    return {
+      dir,
+      config: configPath,
+      workspace,
+      generated,
+      ingest: ingested,
+      quality: quality.summary,
+      summary: await summarise(engine),
+    };
+  } finally {
+    await engine.close();
+  }
+}
