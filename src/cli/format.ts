@@ -4,7 +4,7 @@
 export function num(v: unknown, digits = 0): string {
   if (v === null || v === undefined) return '—';
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) return String(v);
+  if (!Number.isFinite(n)) return typeof v === 'string' ? v : JSON.stringify(v);
   return n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 

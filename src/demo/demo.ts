@@ -14,6 +14,8 @@ export interface DemoOptions {
   dir?: string;
   customers?: number;
   seed?: number;
+  /** Last day of the generated data (default: yesterday). */
+  end?: string;
   progress?: Progress;
 }
 
@@ -84,10 +86,14 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const dir = resolve(o.dir ?? 'segtrack-demo');
   mkdirSync(dir, { recursive: true });
   progress(`generating ${o.customers ?? 20000} customers into ${join(dir, 'data')}`);
+  // The demo's data ends yesterday, so it looks fresh; `segtrack generate` keeps a fixed end date
+  // unless told otherwise, so that a seed always gives the same files.
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const generated = await generate({
     out: join(dir, 'data'),
     customers: o.customers ?? 20000,
     seed: o.seed ?? 42,
+    end: o.end ?? yesterday,
     onProgress: progress,
   });
   const configPath = join(dir, 'segtrack.yaml');

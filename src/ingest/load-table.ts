@@ -17,7 +17,7 @@ import {
 import type { SourceFile } from './files.js';
 import { columnsNeedingTypes, mapColumns, sourcePosition, type ColumnMapping } from './mapping.js';
 import { referencedColumns } from './sql-references.js';
-import { dropStage, FILE_INDEX, ROW_NUMBER, type ReaderTypes, type Stage } from './stage.js';
+import { FILE_INDEX, ROW_NUMBER, type ReaderTypes, type Stage } from './stage.js';
 import { inferTypes, readAs, unparseableReason, type InferredType } from './typing.js';
 
 /** How the rows of one table were accounted for: `source_rows = excluded + rejected + accepted`. */

@@ -1,5 +1,5 @@
 import {
-  DuckDBConnection,
+  type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTimestampValue,
@@ -104,7 +104,7 @@ export class DuckDBEngine implements Engine {
   exec(sql: string, params?: SqlValue[]): Promise<void> {
     return this.guard(() =>
       this.run(sql, async () => {
-        if (params && params.length > 0) await this.connection.run(sql, params as DuckDBValue[]);
+        if (params && params.length > 0) await this.connection.run(sql, params);
         else await this.connection.run(sql);
       }),
     );
@@ -113,7 +113,7 @@ export class DuckDBEngine implements Engine {
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
     return this.guard(() =>
       this.run(sql, async () => {
-        const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+        const reader = await this.connection.runAndReadAll(sql, params);
         const names = reader.columnNames();
         const rows = reader.getRows();
         return rows.map((r) => {
@@ -132,7 +132,7 @@ export class DuckDBEngine implements Engine {
     const release = this.inTransaction ? undefined : await this.lock.acquire();
     try {
       const result = await this.run(sql, () =>
-        this.connection.stream(sql, params as DuckDBValue[] | undefined),
+        this.connection.stream(sql, params),
       );
       const names = result.columnNames();
       for (;;) {
@@ -219,10 +219,11 @@ export class DuckDBEngine implements Engine {
 
   async close(): Promise<void> {
     if (this.closed || this.inTransaction) return;
-    await this.lock.run(async () => {
+    await this.lock.run(() => {
       this.closed = true;
       this.connection.closeSync();
       this.instance.closeSync();
+      return Promise.resolve();
     });
   }
 }

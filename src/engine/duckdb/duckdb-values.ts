@@ -36,7 +36,10 @@ export function toRowValue(v: DuckDBValue): RowValue {
   }
   if (v instanceof DuckDBMapValue) {
     const out: Record<string, RowValue> = {};
-    for (const e of v.entries) out[String(toRowValue(e.key))] = toRowValue(e.value);
+    for (const e of v.entries) {
+      const key = toRowValue(e.key);
+      out[typeof key === 'string' ? key : JSON.stringify(key)] = toRowValue(e.value);
+    }
     return out;
   }
   return String(v);
