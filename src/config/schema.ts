@@ -42,6 +42,7 @@ const sourceOptions = z.strictObject({
   quote: z.string().optional(),
   escape: z.string().optional(),
   null: z.string().optional(),
+  encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
   types: z.record(z.string(), z.enum(SOURCE_COLUMN_TYPES)).optional(),
 });
 

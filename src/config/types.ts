@@ -61,6 +61,8 @@ export interface SourceOptions {
   quote?: string;
   escape?: string;
   null?: string;
+  /** Character encoding of a CSV file (default utf-8). */
+  encoding?: 'utf-8' | 'latin-1' | 'utf-16';
   /** Force a type for source columns: `{Quantity: double}`; values that do not fit are rejected. */
   types?: Record<string, 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp'>;
 }

@@ -97,18 +97,21 @@ describe('Rng', () => {
     expectClose(m.variance, variance, 0.03, `beta(${a}, ${b}) variance`);
   });
 
-  it.each([0.2, 3, 9.99, 10, 47.5, 1000])('draws poisson(%d) with mean = variance = the parameter', (mean) => {
-    const r = new Rng(9);
-    let nonInteger = 0;
-    const m = moments(() => {
-      const k = r.poisson(mean);
-      if (!Number.isInteger(k) || k < 0) nonInteger++;
-      return k;
-    });
-    expect(nonInteger).toBe(0);
-    expectClose(m.mean, mean, 0.015, `poisson(${mean}) mean`);
-    expectClose(m.variance, mean, 0.03, `poisson(${mean}) variance`);
-  });
+  it.each([0.2, 3, 9.99, 10, 47.5, 1000])(
+    'draws poisson(%d) with mean = variance = the parameter',
+    (mean) => {
+      const r = new Rng(9);
+      let nonInteger = 0;
+      const m = moments(() => {
+        const k = r.poisson(mean);
+        if (!Number.isInteger(k) || k < 0) nonInteger++;
+        return k;
+      });
+      expect(nonInteger).toBe(0);
+      expectClose(m.mean, mean, 0.015, `poisson(${mean}) mean`);
+      expectClose(m.variance, mean, 0.03, `poisson(${mean}) variance`);
+    },
+  );
 
   it('draws poisson probabilities that match the pmf at a PTRS-sized mean', () => {
     const r = new Rng(13);

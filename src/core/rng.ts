@@ -47,13 +47,11 @@ export class Rng {
   constructor(seed: number, stream = 0) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
     const whole = Math.trunc(seed);
-    const lo = whole % TWO_POW_32 | 0;
+    const lo = (whole % TWO_POW_32) | 0;
     const hi = Math.floor(whole / TWO_POW_32) | 0;
-    let st = lo;
-    let out: number;
     // Mix the high word and the stream into the splitmix state before drawing the four words.
-    [st, out] = splitmix32(st ^ Math.imul(hi, 0x85ebca6b));
-    st = (st ^ out ^ Math.imul(stream | 0, 0xc2b2ae35)) | 0;
+    const [mixed, out] = splitmix32(lo ^ Math.imul(hi, 0x85ebca6b));
+    let st = (mixed ^ out ^ Math.imul(stream | 0, 0xc2b2ae35)) | 0;
     [st, this.s0] = splitmix32(st);
     [st, this.s1] = splitmix32(st);
     [st, this.s2] = splitmix32(st);
@@ -124,7 +122,8 @@ export class Rng {
    * shape < 1 their §6 boost: Gamma(shape) = Gamma(shape + 1) · U^(1/shape).
    */
   gamma(shape: number, rate = 1): number {
-    if (!(shape > 0) || !(rate > 0)) throw new RangeError(`gamma needs shape > 0 and rate > 0, got ${shape}, ${rate}`);
+    if (!(shape > 0) || !(rate > 0))
+      throw new RangeError(`gamma needs shape > 0 and rate > 0, got ${shape}, ${rate}`);
     let boost = 1;
     let k = shape;
     if (k < 1) {
@@ -192,7 +191,10 @@ export class Rng {
       const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logFactorial(k)) {
+      if (
+        Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -mean + k * loglam - logFactorial(k)
+      ) {
         return k;
       }
     }

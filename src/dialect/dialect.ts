@@ -71,8 +71,11 @@ export interface Dialect {
   cast(expr: string, t: LogicalType): string;
   /** A cast that yields NULL instead of failing. */
   tryCast(expr: string, t: LogicalType): string;
-  /** Reads text as a timestamp (ISO forms, with or without a zone offset; offsets become UTC), NULL if it cannot. */
-  tryTimestamp(expr: string): string;
+  /**
+   * Reads a value as a timestamp, NULL if it cannot. Text in ISO forms is read with or without a
+   * zone offset (offsets become UTC) when `fromText`; otherwise the value is cast as it is.
+   */
+  tryTimestamp(expr: string, fromText?: boolean): string;
   /** Whole days from `from` to `to` (both dates or timestamps). */
   daysBetween(from: string, to: string): string;
   /** Truncates a date/timestamp to the start of its day, week, month, quarter or year. */
@@ -89,7 +92,7 @@ export interface Dialect {
   describeQuery(sql: string): string;
   /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
   unionByName(queries: string[]): string;
-  /** A column that numbers a table's rows in insertion order (0-based). */
+  /** A column that numbers a table's rows in insertion order (from an engine-chosen base: subtract its minimum). */
   rowId(): string;
   /**
    * A query over the lines a file scan set aside, with columns `line` (1-based record number,
@@ -118,6 +121,10 @@ export abstract class BaseDialect implements Dialect {
   }
 
   ident(name: string): string {
+    if (name.includes('\u0000'))
+      throw userError('invalid_identifier', `a column or table name contains a NUL character: ${JSON.stringify(name.slice(0, 40))}`, {
+        hint: 'rename the column in the file (or select it under another name)',
+      });
     return `"${name.replaceAll('"', '""')}"`;
   }
 
@@ -142,7 +149,7 @@ export abstract class BaseDialect implements Dialect {
 
   abstract tryCast(expr: string, t: LogicalType): string;
 
-  tryTimestamp(expr: string): string {
+  tryTimestamp(expr: string, _fromText = true): string {
     return this.tryCast(expr, 'timestamp');
   }
 

@@ -6,8 +6,8 @@ import { SECONDS_PER_DAY, dayOfWeek, dayOfYear } from './calendar.js';
  * peak, the usual shape of e-commerce sessions.
  */
 const HOUR_WEIGHTS = [
-  0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1, 1.4, 1.6, 1.7, 1.8, 2, 1.9, 1.8, 1.8, 1.9, 2.1, 2.4, 2.7, 2.8, 2.4, 1.6,
-  0.8,
+  0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1, 1.4, 1.6, 1.7, 1.8, 2, 1.9, 1.8, 1.8, 1.9, 2.1, 2.4, 2.7, 2.8, 2.4,
+  1.6, 0.8,
 ];
 
 /** Share of customers who buy within the session they signed up in (the rest come back later). */

@@ -40,7 +40,9 @@ describe('BG/NBD expectation', () => {
     const near = bgnbdExpectedRepeats({ r: 2, alpha: 10, a: 1.001, b: 3 }, 52);
     const at = bgnbdExpectedRepeats({ r: 2, alpha: 10, a: 1, b: 3 }, 52);
     expect(Math.abs(at / near - 1)).toBeLessThan(1e-3);
-    expect(Math.abs(expectedRepeatsByQuadrature({ r: 2, alpha: 10, a: 1, b: 3 }, [52])[0]! / at - 1)).toBeLessThan(1e-6);
+    expect(
+      Math.abs(expectedRepeatsByQuadrature({ r: 2, alpha: 10, a: 1, b: 3 }, [52])[0]! / at - 1),
+    ).toBeLessThan(1e-6);
   });
 
   it('agrees with a direct Monte Carlo of the model (dropout only after repeat purchases)', () => {
@@ -61,6 +63,9 @@ describe('BG/NBD expectation', () => {
       }
     }
     const expected = bgnbdExpectedRepeats(params, t);
-    expect(Math.abs(repeats / n / expected - 1), `simulated ${repeats / n}, expected ${expected}`).toBeLessThan(0.02);
+    expect(
+      Math.abs(repeats / n / expected - 1),
+      `simulated ${repeats / n}, expected ${expected}`,
+    ).toBeLessThan(0.02);
   });
 });

@@ -44,7 +44,11 @@ export function bgnbdExpectedRepeats(params: BgNbdParams, t: number): number {
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   if (Math.abs(a - 1) < 1e-6) {
-    return (bgnbdExpectedRepeats({ ...params, a: 1 - 1e-5 }, t) + bgnbdExpectedRepeats({ ...params, a: 1 + 1e-5 }, t)) / 2;
+    return (
+      (bgnbdExpectedRepeats({ ...params, a: 1 - 1e-5 }, t) +
+        bgnbdExpectedRepeats({ ...params, a: 1 + 1e-5 }, t)) /
+      2
+    );
   }
   const z = t / (alpha + t);
   const lead = Math.pow(alpha / (alpha + t), r);

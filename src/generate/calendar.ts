@@ -24,7 +24,9 @@ export function packedDate(days: number): number {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -69,7 +71,10 @@ export function dayOfWeek(days: number): number {
 }
 
 /** Months (index = year * 12 + month − 1) covering [startDay, endDay], each clipped to the range. */
-export function monthsBetween(startDay: number, endDay: number): { index: number; first: number; last: number }[] {
+export function monthsBetween(
+  startDay: number,
+  endDay: number,
+): { index: number; first: number; last: number }[] {
   const out: { index: number; first: number; last: number }[] = [];
   const s = civilFromDays(startDay);
   let index = s.year * 12 + s.month - 1;

@@ -95,7 +95,8 @@ export class OrdersCalibration {
     weeks.sort((x, y) => x - y);
     this.buyerShare = (1 - prospectShare) * (weeks.length / PILOT_CUSTOMERS);
     this.ts = new Float64Array(T_POINTS);
-    for (let j = 0; j < T_POINTS; j++) this.ts[j] = weeks[Math.floor(((j + 0.5) / T_POINTS) * weeks.length)] ?? 0;
+    for (let j = 0; j < T_POINTS; j++)
+      this.ts[j] = weeks[Math.floor(((j + 0.5) / T_POINTS) * weeks.length)] ?? 0;
   }
 
   /** Mean completed orders per customer (prospects included) at intensity k (see {@link scaleIntensity}). */

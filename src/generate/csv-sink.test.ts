@@ -17,8 +17,19 @@ describe('CsvSink', () => {
     for (let i = 0; i < seconds.length; i++) {
       const s = seconds[i]!;
       const c = cents[i]!;
-      sink.int(i * 1013).comma().padded(i, 8).comma().cents(c).comma();
-      sink.timestamp(s).comma().date(Math.floor(s / 86_400)).comma().text(encode('Île-de-France'));
+      sink
+        .int(i * 1013)
+        .comma()
+        .padded(i, 8)
+        .comma()
+        .cents(c)
+        .comma();
+      sink
+        .timestamp(s)
+        .comma()
+        .date(Math.floor(s / 86_400))
+        .comma()
+        .text(encode('Île-de-France'));
       sink.end();
       const iso = new Date(s * 1000).toISOString();
       expected.push(
@@ -42,6 +53,6 @@ describe('CsvSink', () => {
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines.length).toBe(n + 2);
     expect(lines[n]).toBe('0999999');
-    expect(sink.bytes).toBe(3 + n * 8);
+    expect(sink.bytes).toBe(2 + n * 8); // "n\n" then 7 digits and a newline per row
   });
 });

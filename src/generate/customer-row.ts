@@ -72,7 +72,11 @@ export class CustomerRow {
     this.channel = rng.pick(pr.acquisitionWeights);
     s.text(CHANNEL_BYTES[this.channel]!).comma();
     this.consent =
-      rng.uniform() < CONSENT_UNKNOWN ? Consent.Unknown : rng.uniform() < pr.consentRate ? Consent.Yes : Consent.No;
+      rng.uniform() < CONSENT_UNKNOWN
+        ? Consent.Unknown
+        : rng.uniform() < pr.consentRate
+          ? Consent.Yes
+          : Consent.No;
     if (this.consent !== Consent.Unknown) s.text(this.consent === Consent.Yes ? TRUE : FALSE);
     s.comma();
     s.text(LOWER_C).padded(customer, this.ids.customerWidth).text(EMAIL_DOMAIN);

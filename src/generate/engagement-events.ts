@@ -96,7 +96,8 @@ export class EngagementEvents {
     for (let i = 0; i < history.count; i++) {
       const t = history.times[i]!;
       if (t < windowStart || history.channels[i] === STORE) continue;
-      if (rng.uniform() < VISIT_BEFORE_PURCHASE) this.add(Math.max(signup, t - 120 - rng.uniform() * 2700), VISIT);
+      if (rng.uniform() < VISIT_BEFORE_PURCHASE)
+        this.add(Math.max(signup, t - 120 - rng.uniform() * 2700), VISIT);
     }
     this.write(customer);
   }

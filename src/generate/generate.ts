@@ -93,9 +93,17 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
       opts.ordersPerCustomer,
     );
     personas = resolvePersonas(specs, intensity);
-    progress(`calibrated purchase intensity × ${intensity.toPrecision(4)} for ${opts.ordersPerCustomer} orders per customer`);
+    progress(
+      `calibrated purchase intensity × ${intensity.toPrecision(4)} for ${opts.ordersPerCustomer} orders per customer`,
+    );
   }
-  const expectedOrders = new OrdersCalibration(personas, calendar, o.prospectShare, o.seed, STREAM.pilot).meanOrders();
+  const expectedOrders = new OrdersCalibration(
+    personas,
+    calendar,
+    o.prospectShare,
+    o.seed,
+    STREAM.pilot,
+  ).meanOrders();
   const ids: IdFormat = {
     customerWidth: Math.max(7, String(o.customers).length),
     // Room for twice the expected rows, so ids keep their width (and sort) in practice.
@@ -150,7 +158,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     eventSink?.close();
     feedbackSink.close();
     spend.write(csvPath('marketing_spend'), new Rng(o.seed, STREAM.spend));
-    progress(`wrote ${orders.rows} orders${events ? `, ${events.rows} events` : ''}, ${feedback.rows} survey answers`);
+    progress(
+      `wrote ${orders.rows} orders${events ? `, ${events.rows} events` : ''}, ${feedback.rows} survey answers`,
+    );
 
     const tables: [CanonicalTableName, readonly string[]][] = [
       ['customers', CUSTOMER_COLUMNS],
@@ -216,7 +226,11 @@ interface CheckedOptions {
 function checkOptions(opts: GenerateOptions): CheckedOptions {
   const problems: Problem[] = [];
   const bad = (message: string) =>
-    problems.push({ code: 'invalid_option', message, hint: 'see `segtrack generate --help` for the options and defaults' });
+    problems.push({
+      code: 'invalid_option',
+      message,
+      hint: 'see `segtrack generate --help` for the options and defaults',
+    });
   const customers = opts.customers ?? 20_000;
   if (!Number.isInteger(customers) || customers < 1 || customers > 99_999_999)
     bad(`customers must be a whole number from 1 to 99,999,999, got ${customers}`);
@@ -229,9 +243,12 @@ function checkOptions(opts: GenerateOptions): CheckedOptions {
   if (startDay === undefined) bad(`start must be a date YYYY-MM-DD, got ${opts.start}`);
   if (endDay === undefined) bad(`end must be a date YYYY-MM-DD, got ${opts.end}`);
   if (startDay !== undefined && endDay !== undefined && endDay < startDay + 27)
-    bad(`end (${opts.end ?? '2026-06-30'}) must be at least four weeks after start (${opts.start ?? '2023-01-01'})`);
+    bad(
+      `end (${opts.end ?? '2026-06-30'}) must be at least four weeks after start (${opts.start ?? '2023-01-01'})`,
+    );
   const prospectShare = opts.prospectShare ?? 0.03;
-  if (!(prospectShare >= 0 && prospectShare < 1)) bad(`prospectShare must be in [0, 1), got ${prospectShare}`);
+  if (!(prospectShare >= 0 && prospectShare < 1))
+    bad(`prospectShare must be in [0, 1), got ${prospectShare}`);
   const target = opts.ordersPerCustomer;
   if (target !== undefined && !(target > 0 && Number.isFinite(target)))
     bad(`ordersPerCustomer must be a positive number, got ${target}`);

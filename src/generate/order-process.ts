@@ -77,7 +77,13 @@ export class OrderProcess {
    * Simulates one customer from their first purchase (at `firstPurchase`, seconds) to the end of
    * the simulation, writing the orders and recording the purchases in `history`.
    */
-  simulate(rng: Rng, persona: Persona, customer: number, firstPurchase: number, history: PurchaseHistory): void {
+  simulate(
+    rng: Rng,
+    persona: Persona,
+    customer: number,
+    firstPurchase: number,
+    history: PurchaseHistory,
+  ): void {
     history.reset();
     if (firstPurchase >= this.endSeconds) return;
     const { r, alpha, a, b, p, q, gamma } = persona.params;

@@ -1,7 +1,14 @@
 import { userError } from '../core/errors.js';
 
 /** Channels through which customers are acquired; all but `organic` carry marketing spend. */
-export const ACQUISITION_CHANNELS = ['organic', 'paid_search', 'paid_social', 'email', 'referral', 'affiliate'] as const;
+export const ACQUISITION_CHANNELS = [
+  'organic',
+  'paid_search',
+  'paid_social',
+  'email',
+  'referral',
+  'affiliate',
+] as const;
 export type AcquisitionChannel = (typeof ACQUISITION_CHANNELS)[number];
 
 /** Where orders are placed. */

@@ -57,9 +57,9 @@ export function canonicalValue(d: Dialect, table: CanonicalTableName, m: ColumnM
     case 'json':
       return d.tryCast(raw, 'json');
     case 'date':
-      return `CAST(${readAs(d, raw, 'timestamp')} AS ${d.type('date')})`;
+      return `CAST(${readAs(d, raw, 'timestamp', m.textInput === true)} AS ${d.type('date')})`;
     default:
-      return readAs(d, raw, m.column.type);
+      return readAs(d, raw, m.column.type, m.textInput === true);
   }
 }
 

@@ -14,6 +14,8 @@ export interface ColumnMapping {
   bare?: string;
   /** Whether the expression came from the config (rather than a same-named source column). */
   explicit: boolean;
+  /** The value arrives as text (a bare column of a file read as text), to be read as its type. */
+  textInput?: boolean;
 }
 
 /** Where something in a source's config was written, for error messages. */

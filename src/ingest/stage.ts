@@ -103,8 +103,7 @@ function csvScan(file: SourceFile, source: SourceConfig): FileScan {
   if (o?.quote !== undefined) scan.quote = o.quote;
   if (o?.escape !== undefined) scan.escape = o.escape;
   if (o?.null !== undefined) scan.nullString = o.null;
-  const encoding = (o as { encoding?: string } | undefined)?.encoding;
-  if (encoding !== undefined) scan.encoding = encoding;
+  if (o?.encoding !== undefined) scan.encoding = o.encoding;
   return scan;
 }
 

@@ -64,14 +64,14 @@ export function unparseableReason(t: LogicalType): string {
  * (engines round `'1.5'` to 2 when cast directly); timestamps accept ISO forms with a zone offset
  * (converted to UTC); booleans accept true/false, yes/no, y/n, 1/0.
  */
-export function readAs(d: Engine['dialect'], expr: string, t: LogicalType): string {
+export function readAs(d: Engine['dialect'], expr: string, t: LogicalType, fromText = true): string {
   switch (t) {
     case 'integer': {
       const dbl = d.tryCast(expr, 'double');
       return `CASE WHEN ${dbl} = ${d.tryCast(dbl, 'integer')} THEN ${d.tryCast(dbl, 'integer')} END`;
     }
     case 'timestamp':
-      return d.tryTimestamp(expr);
+      return d.tryTimestamp(expr, fromText);
     case 'boolean':
       return `CASE lower(trim(CAST(${expr} AS ${d.type('string')}))) WHEN 'true' THEN TRUE WHEN 't' THEN TRUE WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'f' THEN FALSE WHEN 'no' THEN FALSE WHEN 'n' THEN FALSE WHEN '0' THEN FALSE END`;
     default:

@@ -52,7 +52,8 @@ export function eachCsvRecord(text: string, onRecord: (fields: string[]) => void
     }
     if (c === CR) i++;
     if (i < n && text.charCodeAt(i) === LF) i++;
-    else if (c !== CR && c !== LF && i < n) throw new Error(`unexpected character after a quoted field at offset ${i}`);
+    else if (c !== CR && c !== LF && i < n)
+      throw new Error(`unexpected character after a quoted field at offset ${i}`);
     onRecord(fields);
     fields = [];
   }

@@ -18,9 +18,10 @@ type Tables = Pick<IngestResult, 'tables'>['tables'];
 export function expectAccounting(result: { tables: Tables }): void {
   expect(Object.keys(result.tables).length, 'the result lists at least one table').toBeGreaterThan(0);
   for (const [table, c] of Object.entries(result.tables)) {
-    expect(c.excluded + c.rejected + c.accepted, `${table}: source_rows = excluded + rejected + accepted in ${JSON.stringify(c)}`).toBe(
-      c.source_rows,
-    );
+    expect(
+      c.excluded + c.rejected + c.accepted,
+      `${table}: source_rows = excluded + rejected + accepted in ${JSON.stringify(c)}`,
+    ).toBe(c.source_rows);
     for (const k of ['source_rows', 'excluded', 'rejected', 'accepted', 'loaded'] as const)
       expect(c[k], `${table}.${k}`).toBeGreaterThanOrEqual(0);
   }
@@ -28,7 +29,8 @@ export function expectAccounting(result: { tables: Tables }): void {
 
 /** Every row of a table (or query), in a stable order, without the columns named in `except`. */
 export async function tableRows(engine: Engine, table: string, except: string[] = []): Promise<Row[]> {
-  const exclude = except.length > 0 ? ` EXCLUDE (${except.map((c) => engine.dialect.ident(c)).join(', ')})` : '';
+  const exclude =
+    except.length > 0 ? ` EXCLUDE (${except.map((c) => engine.dialect.ident(c)).join(', ')})` : '';
   return engine.query(`SELECT *${exclude} FROM ${engine.dialect.ident(table)} ORDER BY ALL`);
 }
 
@@ -37,7 +39,10 @@ export async function tableRows(engine: Engine, table: string, except: string[] 
  * bookkeeping (ingest_runs, loaded_files). With `ignoreLoadIds`, the load-id columns (which only
  * say which run wrote a row) and the bookkeeping are left out, to compare two runs' data.
  */
-export async function workspaceContents(engine: Engine, ignoreLoadIds = false): Promise<Record<string, Row[]>> {
+export async function workspaceContents(
+  engine: Engine,
+  ignoreLoadIds = false,
+): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
   for (const t of CANONICAL_TABLES) out[t] = await tableRows(engine, t, ignoreLoadIds ? ['_load_id'] : []);
   out['rejected_rows'] = await tableRows(engine, 'rejected_rows', ignoreLoadIds ? ['load_id'] : []);
@@ -49,7 +54,10 @@ export async function workspaceContents(engine: Engine, ignoreLoadIds = false): 
 }
 
 /** {@link workspaceContents} of a workspace file, opened and closed again. */
-export async function workspaceFileContents(path: string, ignoreLoadIds = false): Promise<Record<string, Row[]>> {
+export async function workspaceFileContents(
+  path: string,
+  ignoreLoadIds = false,
+): Promise<Record<string, Row[]>> {
   const engine = await openWorkspace(path);
   try {
     return await workspaceContents(engine, ignoreLoadIds);

@@ -42,14 +42,22 @@ function freshWorkspace(): string {
 }
 
 /** Writes a config with these sources and runs `segtrack ingest --json` on `workspace`. */
-async function ingestCli(workspace: string, sources: Record<string, unknown>, flags: string[] = []): Promise<CliRun> {
+async function ingestCli(
+  workspace: string,
+  sources: Record<string, unknown>,
+  flags: string[] = [],
+): Promise<CliRun> {
   cases += 1;
   const config = tmp.write(`config-${cases}.yaml`, yamlText({ sources }));
   return runCli(['ingest', '--config', config, '--workspace', workspace, '--json', ...flags]);
 }
 
 /** Runs a successful ingest and checks the accounting identity. */
-async function ingestOk(workspace: string, sources: Record<string, unknown>, flags: string[] = []): Promise<IngestResult> {
+async function ingestOk(
+  workspace: string,
+  sources: Record<string, unknown>,
+  flags: string[] = [],
+): Promise<IngestResult> {
   const result = jsonOf(await ingestCli(workspace, sources, flags));
   expectAccounting(result);
   return result;
@@ -67,7 +75,13 @@ interface Rejected {
 async function rejectedRows(workspace: string, table = 'orders'): Promise<Rejected[]> {
   const engine = await openWorkspace(workspace);
   try {
-    const rows = await engine.query<{ file: string; row: number; reason: string; column: string | null; value: string | null }>(
+    const rows = await engine.query<{
+      file: string;
+      row: number;
+      reason: string;
+      column: string | null;
+      value: string | null;
+    }>(
       `SELECT file, row_number AS row, reason, column_name AS column, value FROM rejected_rows WHERE table_name = $1 ORDER BY file, row_number`,
       [table],
     );
@@ -121,11 +135,29 @@ describe('ingest: malformed CSV rows are rejected, not lost', () => {
   it('rejects rows with too many or too few fields, and numbers the rows after them correctly', async () => {
     const ws = freshWorkspace();
     const result = await ingestOk(ws, { orders: { file: fixture('ragged-rows.csv') } });
-    expect(result.tables['orders']).toMatchObject({ source_rows: 6, excluded: 0, rejected: 3, accepted: 3, loaded: 3 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 6,
+      excluded: 0,
+      rejected: 3,
+      accepted: 3,
+      loaded: 3,
+    });
     expect(await rejectedRows(ws)).toEqual([
-      { file: 'ragged-rows.csv', row: 2, reason: 'malformed_row', column: null, value: 'o2,c2,2024-01-06 11:30:00,40.00,surplus' },
+      {
+        file: 'ragged-rows.csv',
+        row: 2,
+        reason: 'malformed_row',
+        column: null,
+        value: 'o2,c2,2024-01-06 11:30:00,40.00,surplus',
+      },
       { file: 'ragged-rows.csv', row: 4, reason: 'malformed_row', column: null, value: 'o4,c3' },
-      { file: 'ragged-rows.csv', row: 5, reason: 'unparseable_number', column: 'revenue', value: 'not-a-number' },
+      {
+        file: 'ragged-rows.csv',
+        row: 5,
+        reason: 'unparseable_number',
+        column: 'revenue',
+        value: 'not-a-number',
+      },
     ]);
     expect(await orderIds(ws)).toEqual(['o1', 'o3', 'o6']);
     const malformed = result.rejections.find((j) => j.reason === 'malformed_row');
@@ -139,7 +171,13 @@ describe('ingest: malformed CSV rows are rejected, not lost', () => {
     expect(result.tables['orders']).toMatchObject({ source_rows: 6, rejected: 3, accepted: 3, loaded: 3 });
     expect(await rejectedRows(ws)).toEqual([
       { file: 'quoted-newlines.csv', row: 3, reason: 'negative_revenue', column: 'revenue', value: '-3.00' },
-      { file: 'quoted-newlines.csv', row: 4, reason: 'malformed_row', column: null, value: expect.stringContaining('o4,c4') as string },
+      {
+        file: 'quoted-newlines.csv',
+        row: 4,
+        reason: 'malformed_row',
+        column: null,
+        value: expect.stringContaining('o4,c4') as string,
+      },
       { file: 'quoted-newlines.csv', row: 5, reason: 'unparseable_number', column: 'revenue', value: 'x' },
     ]);
     const engine = await openWorkspace(ws);
@@ -155,7 +193,10 @@ describe('ingest: malformed CSV rows are rejected, not lost', () => {
   });
 
   it('reads a file that starts with a UTF-8 byte-order mark like the same file without one', async () => {
-    const bom = tmp.write('bom-orders.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixture('good-orders.csv'))]));
+    const bom = tmp.write(
+      'bom-orders.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixture('good-orders.csv'))]),
+    );
     const plain = freshWorkspace();
     const withBom = freshWorkspace();
     const a = await ingestOk(plain, { orders: GOOD });
@@ -179,7 +220,12 @@ describe('ingest: malformed CSV rows are rejected, not lost', () => {
     const result = await ingestOk(ws, { orders: { file } });
     expect(result.tables['orders']).toMatchObject({ source_rows: 4, rejected: 1, accepted: 3, loaded: 3 });
     const [rejected] = await rejectedRows(ws);
-    expect(rejected).toMatchObject({ file: 'latin1-orders.csv', row: 2, reason: 'invalid_encoding', column: null });
+    expect(rejected).toMatchObject({
+      file: 'latin1-orders.csv',
+      row: 2,
+      reason: 'invalid_encoding',
+      column: null,
+    });
     expect(rejected?.value).toMatch(/^o2,c2,/);
     expect(await orderIds(ws)).toEqual(['o1', 'o3', 'o4']);
 
@@ -188,11 +234,19 @@ describe('ingest: malformed CSV rows are rejected, not lost', () => {
     const engine = await openWorkspace(':memory:');
     try {
       const source = { files: [file], options: { encoding: 'latin-1' } } as SourceConfig;
-      const config: Config = { path: '', baseDir: tmp.dir, sources: { orders: source }, segments: [], raw: {} };
+      const config: Config = {
+        path: '',
+        baseDir: tmp.dir,
+        sources: { orders: source },
+        segments: [],
+        raw: {},
+      };
       const latin = await ingest(engine, config, { now: new Date('2025-01-01T00:00:00Z') });
       expectAccounting(latin);
       expect(latin.tables['orders']).toMatchObject({ source_rows: 4, rejected: 0, accepted: 4 });
-      expect(await engine.query(`SELECT channel FROM orders WHERE order_id = 'o2'`)).toEqual([{ channel: 'ÿþ' }]);
+      expect(await engine.query(`SELECT channel FROM orders WHERE order_id = 'o2'`)).toEqual([
+        { channel: 'ÿþ' },
+      ]);
     } finally {
       await engine.close();
     }
@@ -231,7 +285,11 @@ describe('ingest: delimiters', () => {
 
 describe('ingest: files that cannot be loaded fail whole, and change nothing', () => {
   it('refuses an empty (0-byte) file', async () => {
-    const stderr = await expectUserErrorLeavesWorkspace({ orders: { file: fixture('empty.csv') } }, 'empty.csv', 'empty_file');
+    const stderr = await expectUserErrorLeavesWorkspace(
+      { orders: { file: fixture('empty.csv') } },
+      'empty.csv',
+      'empty_file',
+    );
     expect(stderr).toContain('is empty (0 bytes)');
   });
 
@@ -270,7 +328,10 @@ describe('ingest: files that cannot be loaded fail whole, and change nothing', (
     await ingestOk(ws, { customers: { file: customers }, orders: GOOD });
     const before = await workspaceFileContents(ws);
     const other = tmp.write('customers-b.csv', 'customer_id,country\nc7,DE\n');
-    const r = await ingestCli(ws, { customers: { file: other }, orders: { file: fixture('missing-column.csv') } });
+    const r = await ingestCli(ws, {
+      customers: { file: other },
+      orders: { file: fixture('missing-column.csv') },
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('missing-column.csv');
     expect(await workspaceFileContents(ws)).toEqual(before);
@@ -281,7 +342,13 @@ describe('ingest: files without data rows', () => {
   it('loads a header-only file into an empty workspace as zero rows, with a warning', async () => {
     const ws = freshWorkspace();
     const result = await ingestOk(ws, { orders: { file: fixture('header-only.csv') } });
-    expect(result.tables['orders']).toMatchObject({ source_rows: 0, excluded: 0, rejected: 0, accepted: 0, loaded: 0 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 0,
+      excluded: 0,
+      rejected: 0,
+      accepted: 0,
+      loaded: 0,
+    });
     expect(result.warnings).toEqual(['orders: header-only.csv has no data rows']);
   });
 
@@ -338,7 +405,14 @@ function bigFile(name: string, edit: (row: number, fields: string[]) => string[]
   const lines = ['order_id,customer_id,order_date,quantity,unit_price,note'];
   for (let i = 1; i <= 50_000; i++) {
     const day = new Date(Date.UTC(2023, 0, 1) + (i % 365) * 86_400_000).toISOString().slice(0, 10);
-    const fields = [`o${i}`, `c${i % 997}`, `${day} 10:00:00`, String(1 + (i % 3)), (1 + (i % 7) * 0.5).toFixed(2), 'ok'];
+    const fields = [
+      `o${i}`,
+      `c${i % 997}`,
+      `${day} 10:00:00`,
+      String(1 + (i % 3)),
+      (1 + (i % 7) * 0.5).toFixed(2),
+      'ok',
+    ];
     lines.push(edit(i, fields).join(','));
   }
   return tmp.write(name, `${lines.join('\n')}\n`);
@@ -356,11 +430,29 @@ describe('ingest: files far larger than the reader’s sniffing sample', () => {
     });
     const ws = freshWorkspace();
     const result = await ingestOk(ws, { orders: { file, columns: mapping } });
-    expect(result.tables['orders']).toMatchObject({ source_rows: 50_000, excluded: 0, rejected: 2, accepted: 49_998, loaded: 49_998 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 50_000,
+      excluded: 0,
+      rejected: 2,
+      accepted: 49_998,
+      loaded: 49_998,
+    });
     const rejected = await rejectedRows(ws);
     expect(rejected).toEqual([
-      { file: 'big-number.csv', row: 100, reason: 'malformed_row', column: null, value: expect.stringMatching(/^o100,.*,surplus$/) as string },
-      { file: 'big-number.csv', row: 40_000, reason: 'unparseable_number', column: 'unit_price', value: 'n/a' },
+      {
+        file: 'big-number.csv',
+        row: 100,
+        reason: 'malformed_row',
+        column: null,
+        value: expect.stringMatching(/^o100,.*,surplus$/) as string,
+      },
+      {
+        file: 'big-number.csv',
+        row: 40_000,
+        reason: 'unparseable_number',
+        column: 'unit_price',
+        value: 'n/a',
+      },
     ]);
     const engine = await openWorkspace(ws);
     try {
@@ -384,7 +476,12 @@ describe('ingest: files far larger than the reader’s sniffing sample', () => {
     });
     const ws = freshWorkspace();
     const result = await ingestOk(ws, { orders: { file, columns: mapping } });
-    expect(result.tables['orders']).toMatchObject({ source_rows: 50_000, rejected: 1_000, accepted: 49_000, loaded: 49_000 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 50_000,
+      rejected: 1_000,
+      accepted: 49_000,
+      loaded: 49_000,
+    });
     const rejected = await rejectedRows(ws);
     expect(rejected).toHaveLength(1_000);
     expect(rejected.every((r) => r.reason === 'unparseable_date' && r.column === 'ordered_at')).toBe(true);

@@ -39,7 +39,9 @@ async function load(
   files += 1;
   const file = tmp.write(`${table}-${files}.csv`, csv);
   engine = await openWorkspace(':memory:');
-  const result = await ingest(engine, configOf({ [table]: { files: [file], ...source } }, tmp.dir), { now: NOW });
+  const result = await ingest(engine, configOf({ [table]: { files: [file], ...source } }, tmp.dir), {
+    now: NOW,
+  });
   expectAccounting(result);
   return { result, file };
 }
@@ -53,7 +55,13 @@ interface Rejected {
 }
 
 async function rejected(table: string): Promise<Rejected[]> {
-  const rows = await engine!.query<{ file: string; row: number; reason: string; column: string | null; value: string | null }>(
+  const rows = await engine!.query<{
+    file: string;
+    row: number;
+    reason: string;
+    column: string | null;
+    value: string | null;
+  }>(
     `SELECT file, row_number AS row, reason, column_name AS column, value FROM rejected_rows WHERE table_name = $1 ORDER BY file, row_number`,
     [table],
   );
@@ -71,7 +79,8 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
   it('missing_required: an order without a customer', async () => {
     const { result, file } = await load(
       'orders',
-      ORDERS + 'o1,c1,2024-01-05 10:00:00,10,completed\no2,,2024-01-06 10:00:00,20,completed\no3,c3,2024-01-07 10:00:00,30,completed\n',
+      ORDERS +
+        'o1,c1,2024-01-05 10:00:00,10,completed\no2,,2024-01-06 10:00:00,20,completed\no3,c3,2024-01-07 10:00:00,30,completed\n',
     );
     expect(result.tables['orders']).toMatchObject({ source_rows: 3, rejected: 1, accepted: 2, loaded: 2 });
     expect(await rejected('orders')).toEqual([
@@ -90,7 +99,8 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
   it('unparseable_number: a revenue that is not a number', async () => {
     const { result, file } = await load(
       'orders',
-      ORDERS + 'o1,c1,2024-01-05 10:00:00,10,completed\no2,c2,2024-01-06 10:00:00,12.5,completed\no3,c3,2024-01-07 10:00:00,£30,completed\n',
+      ORDERS +
+        'o1,c1,2024-01-05 10:00:00,10,completed\no2,c2,2024-01-06 10:00:00,12.5,completed\no3,c3,2024-01-07 10:00:00,£30,completed\n',
     );
     expect(result.tables['orders']).toMatchObject({ source_rows: 3, rejected: 1, accepted: 2 });
     expect(await rejected('orders')).toEqual([
@@ -101,11 +111,18 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
   it('unparseable_date: an order date that is not a date', async () => {
     const { result, file } = await load(
       'orders',
-      ORDERS + 'o1,c1,2024-01-05 10:00:00,10,completed\no2,c2,last tuesday,20,completed\no3,c3,2024-01-07,30,completed\n',
+      ORDERS +
+        'o1,c1,2024-01-05 10:00:00,10,completed\no2,c2,last tuesday,20,completed\no3,c3,2024-01-07,30,completed\n',
     );
     expect(result.tables['orders']).toMatchObject({ source_rows: 3, rejected: 1, accepted: 2 });
     expect(await rejected('orders')).toEqual([
-      { file: basename(file), row: 2, reason: 'unparseable_date', column: 'ordered_at', value: 'last tuesday' },
+      {
+        file: basename(file),
+        row: 2,
+        reason: 'unparseable_date',
+        column: 'ordered_at',
+        value: 'last tuesday',
+      },
     ]);
     expect(await column(`SELECT CAST(ordered_at AS VARCHAR) FROM orders ORDER BY order_id`)).toEqual([
       '2024-01-05 10:00:00',
@@ -165,7 +182,13 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
     );
     expect(result.tables['orders']).toMatchObject({ source_rows: 3, rejected: 1, accepted: 2 });
     expect(await rejected('orders')).toEqual([
-      { file: basename(file), row: 2, reason: 'future_date', column: 'ordered_at', value: '2024-07-05 09:00:00' },
+      {
+        file: basename(file),
+        row: 2,
+        reason: 'future_date',
+        column: 'ordered_at',
+        value: '2024-07-05 09:00:00',
+      },
     ]);
   });
 
@@ -180,7 +203,9 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
       { file: basename(file), row: 2, reason: 'score_out_of_range', column: 'nps_score', value: '11' },
       { file: basename(file), row: 4, reason: 'score_out_of_range', column: 'csat_score', value: '0' },
     ]);
-    expect(result.rejections).toEqual([expect.objectContaining({ table: 'feedback', reason: 'score_out_of_range', count: 2 })]);
+    expect(result.rejections).toEqual([
+      expect.objectContaining({ table: 'feedback', reason: 'score_out_of_range', count: 2 }),
+    ]);
   });
 
   it('invalid_status: a status that is not completed, cancelled or refunded (or a synonym)', async () => {
@@ -193,7 +218,11 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
     expect(await rejected('orders')).toEqual([
       { file: basename(file), row: 2, reason: 'invalid_status', column: 'status', value: 'lost in post' },
     ]);
-    expect(await column(`SELECT status FROM orders ORDER BY order_id`)).toEqual(['completed', 'completed', 'refunded']);
+    expect(await column(`SELECT status FROM orders ORDER BY order_id`)).toEqual([
+      'completed',
+      'completed',
+      'refunded',
+    ]);
   });
 
   it('reports the first failing check of a row with several problems', async () => {
@@ -204,7 +233,8 @@ describe('ingest rejects each kind of bad row with its reason, row and value', (
 });
 
 describe('typing a column used in arithmetic', () => {
-  const LINES = 'order_id,customer_id,ordered_at,qty,price\no1,c1,2024-01-05,2,1.5\no2,c2,2024-01-06,two,1.5\no3,c3,2024-01-07,1,4\n';
+  const LINES =
+    'order_id,customer_id,ordered_at,qty,price\no1,c1,2024-01-05,2,1.5\no2,c2,2024-01-06,two,1.5\no3,c3,2024-01-07,1,4\n';
 
   it('fails with a hint to force the type when a small column is not all numbers', async () => {
     const error = await load('orders', LINES, { columns: { revenue: 'qty * price' } }).then(
@@ -268,7 +298,13 @@ describe('accounting: source_rows = excluded + rejected + accepted', () => {
 
   it('counts lines, not orders, and rejects every line of an order with a bad line', async () => {
     const { result, file } = await load('orders', LINES, GROUPED);
-    expect(result.tables['orders']).toMatchObject({ source_rows: 10, excluded: 1, rejected: 5, accepted: 4, loaded: 3 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 10,
+      excluded: 1,
+      rejected: 5,
+      accepted: 4,
+      loaded: 3,
+    });
     const f = basename(file);
     expect(await rejected('orders')).toEqual([
       { file: f, row: 4, reason: 'unparseable_number', column: 'Quantity', value: 'x' },
@@ -277,12 +313,18 @@ describe('accounting: source_rows = excluded + rejected + accepted', () => {
       { file: f, row: 7, reason: 'negative_revenue', column: 'revenue', value: '-3.0' },
       { file: f, row: 8, reason: 'negative_revenue', column: 'revenue', value: '-3.0' },
     ]);
-    expect(await engine!.query(`SELECT order_id, customer_id, revenue, items, status FROM orders ORDER BY order_id`)).toEqual([
+    expect(
+      await engine!.query(
+        `SELECT order_id, customer_id, revenue, items, status FROM orders ORDER BY order_id`,
+      ),
+    ).toEqual([
       { order_id: '1001', customer_id: 'c1', revenue: 6, items: 2 + 1, status: 'completed' },
       { order_id: '1006', customer_id: 'c4', revenue: 0, items: 0, status: 'completed' },
       { order_id: 'C1005', customer_id: 'c1', revenue: -1.5, items: -1, status: 'cancelled' },
     ]);
-    const counts = await engine!.query(`SELECT reason, count(*) AS n FROM rejected_rows GROUP BY reason ORDER BY reason`);
+    const counts = await engine!.query(
+      `SELECT reason, count(*) AS n FROM rejected_rows GROUP BY reason ORDER BY reason`,
+    );
     expect(counts).toEqual([
       { reason: 'negative_revenue', n: 2 },
       { reason: 'rejected_line_in_group', n: 2 },
@@ -300,7 +342,10 @@ describe('accounting: source_rows = excluded + rejected + accepted', () => {
 
   it('holds for several tables at once, with the customers orders refer to created', async () => {
     files += 1;
-    const customers = tmp.write(`customers-${files}.csv`, 'customer_id,country,created_at\nc1,GB,2023-01-01\nc1,FR,2023-02-01\n,DE,2023-03-01\n');
+    const customers = tmp.write(
+      `customers-${files}.csv`,
+      'customer_id,country,created_at\nc1,GB,2023-01-01\nc1,FR,2023-02-01\n,DE,2023-03-01\n',
+    );
     const orders = tmp.write(`orders-${files}.csv`, LINES);
     const events = tmp.write(
       `events-${files}.csv`,
@@ -322,7 +367,13 @@ describe('accounting: source_rows = excluded + rejected + accepted', () => {
     expectAccounting(result);
     expect(result.tables['customers']).toMatchObject({ source_rows: 3, rejected: 2, accepted: 1, loaded: 1 });
     expect(result.tables['events']).toMatchObject({ source_rows: 3, rejected: 2, accepted: 1, loaded: 1 });
-    expect(result.tables['orders']).toMatchObject({ source_rows: 10, excluded: 1, rejected: 5, accepted: 4, loaded: 3 });
+    expect(result.tables['orders']).toMatchObject({
+      source_rows: 10,
+      excluded: 1,
+      rejected: 5,
+      accepted: 4,
+      loaded: 3,
+    });
     // c4 is only known from an order.
     expect(result.customers_created).toBe(1);
     expect(result.rejections.map((j) => [j.table, j.reason, j.count])).toEqual([
@@ -337,6 +388,18 @@ describe('accounting: source_rows = excluded + rejected + accepted', () => {
   });
 });
 
-function pick(c: { source_rows: number; excluded: number; rejected: number; accepted: number; loaded: number }) {
-  return { source_rows: c.source_rows, excluded: c.excluded, rejected: c.rejected, accepted: c.accepted, loaded: c.loaded };
+function pick(c: {
+  source_rows: number;
+  excluded: number;
+  rejected: number;
+  accepted: number;
+  loaded: number;
+}) {
+  return {
+    source_rows: c.source_rows,
+    excluded: c.excluded,
+    rejected: c.rejected,
+    accepted: c.accepted,
+    loaded: c.loaded,
+  };
 }

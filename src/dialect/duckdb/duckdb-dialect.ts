@@ -27,13 +27,22 @@ export class DuckDBDialect extends BaseDialect {
     json: 'JSON',
   };
 
+  override literal(value: string | number | boolean | null): string {
+    // DuckDB's parser stops at a NUL byte inside a quoted string; spell NULs as chr(0).
+    if (typeof value === 'string' && value.includes('\u0000'))
+      return `(${value.split('\u0000').map((part) => super.literal(part)).join(' || chr(0) || ')})`;
+    return super.literal(value);
+  }
+
   tryCast(expr: string, t: LogicalType): string {
     return `TRY_CAST(${expr} AS ${this.type(t)})`;
   }
 
-  override tryTimestamp(expr: string): string {
-    // TIMESTAMPTZ understands offsets; the session time zone is UTC, so the result is UTC.
-    return `coalesce(TRY_CAST(${expr} AS TIMESTAMP), CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP))`;
+  override tryTimestamp(expr: string, fromText = true): string {
+    if (!fromText) return `TRY_CAST(${expr} AS TIMESTAMP)`;
+    // A plain TIMESTAMP cast drops an offset silently; TIMESTAMPTZ applies it (the session zone is
+    // UTC) but is ten times slower, so it is used only for text that ends in an offset.
+    return `CASE WHEN regexp_matches(${expr}, '[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$') THEN CAST(TRY_CAST(${expr} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE TRY_CAST(${expr} AS TIMESTAMP) END`;
   }
 
   override daysBetween(from: string, to: string): string {
