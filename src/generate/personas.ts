@@ -27,6 +27,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Product categories of order lines. */
+export const CATEGORIES = ['clothing', 'home', 'beauty', 'electronics', 'books', 'toys', 'grocery', 'sports'] as const;
+
 /** Gender values written to `customers.gender` (an empty field means unknown). */
 export const GENDERS = ['female', 'male', 'non_binary'] as const;
 
@@ -78,6 +81,8 @@ export interface PersonaProfile {
   costRatioMax: number;
   /** Typical price of one item: the number of items is about revenue / itemPrice. */
   itemPrice: number;
+  /** Weights of {@link CATEGORIES} in order lines. */
+  categoryWeights: readonly number[];
 }
 
 /** A latent customer type: the generator draws each customer's persona by `share`. */
@@ -116,6 +121,7 @@ export const DEFAULT_PROFILE: PersonaProfile = {
   costRatioMin: 0.55,
   costRatioMax: 0.7,
   itemPrice: 30,
+  categoryWeights: [3, 2, 2, 1, 1, 1, 1, 1],
 };
 
 /**
@@ -145,6 +151,7 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
       costRatioMin: 0.55,
       costRatioMax: 0.62,
       itemPrice: 40,
+      categoryWeights: [4, 3, 3, 1.5, 1, 0.5, 0.5, 1.5],
     },
   },
   {
@@ -167,6 +174,7 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
       costRatioMin: 0.57,
       costRatioMax: 0.65,
       itemPrice: 30,
+      categoryWeights: [2, 3, 1.5, 1, 2, 1, 1.5, 1],
     },
   },
   {
@@ -189,6 +197,7 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
       costRatioMin: 0.63,
       costRatioMax: 0.7,
       itemPrice: 9,
+      categoryWeights: [2, 1, 3, 0.3, 1, 1.5, 4, 0.5],
     },
   },
   {
@@ -211,6 +220,7 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
       costRatioMin: 0.58,
       costRatioMax: 0.66,
       itemPrice: 180,
+      categoryWeights: [0.5, 3, 0.2, 5, 0.1, 0.2, 0.1, 1.5],
     },
   },
   {
@@ -233,6 +243,7 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
       costRatioMin: 0.6,
       costRatioMax: 0.7,
       itemPrice: 20,
+      categoryWeights: [3, 1, 2, 0.8, 1, 1.5, 1, 1],
     },
   },
 ];
