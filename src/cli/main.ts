@@ -35,7 +35,10 @@ export function buildProgram(io: Io): Command {
  * reported here, once: user errors with their places and hints (2), failed quality gates (3),
  * anything else as an internal error (1) with the detail only when SEGTRACK_DEBUG is set.
  */
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function run(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -47,11 +50,14 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
 
 function report(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
-    if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+    if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
+      return EXIT.ok;
     return EXIT.user; // commander already printed the message
   }
   if (e instanceof UserError) {
-    io.stderr.write(`error: ${e.problems.length > 1 ? `${e.problems.length} problems\n` : ''}${e.problems.map(formatProblem).join('\n')}\n`);
+    io.stderr.write(
+      `error: ${e.problems.length > 1 ? `${e.problems.length} problems\n` : ''}${e.problems.map(formatProblem).join('\n')}\n`,
+    );
     return EXIT.user;
   }
   if (e instanceof QualityGateError) {

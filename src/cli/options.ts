@@ -5,7 +5,10 @@ export function intFlag(name: string, value: string | undefined, min = 0): numbe
   if (value === undefined) return undefined;
   const n = Number(value.replaceAll('_', ''));
   if (!Number.isInteger(n) || n < min)
-    throw userError('bad_flag', `${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${value}'`);
+    throw userError(
+      'bad_flag',
+      `${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not '${value}'`,
+    );
   return n;
 }
 
@@ -13,7 +16,8 @@ export function intFlag(name: string, value: string | undefined, min = 0): numbe
 export function numberFlag(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw userError('bad_flag', `${name} must be a number of at least ${min}, not '${value}'`);
+  if (!Number.isFinite(n) || n < min)
+    throw userError('bad_flag', `${name} must be a number of at least ${min}, not '${value}'`);
   return n;
 }
 

@@ -83,7 +83,11 @@ export class QualityGateError extends Error {
 }
 
 /** A shorthand for throwing a single-problem user error. */
-export function userError(code: string, message: string, extra: { at?: Location; hint?: string } = {}): UserError {
+export function userError(
+  code: string,
+  message: string,
+  extra: { at?: Location; hint?: string } = {},
+): UserError {
   const p: Problem = { code, message };
   if (extra.at) p.at = extra.at;
   if (extra.hint) p.hint = extra.hint;

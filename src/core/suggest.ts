@@ -17,7 +17,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
     }
     [prev2, prev, cur] = [prev, cur, prev2];
@@ -50,6 +51,9 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const n = nearest(word, candidates);
   if (n !== undefined) return `did you mean '${n}'?`;
-  const shown = candidates.slice(0, 12).map((c) => `'${c}'`).join(', ');
+  const shown = candidates
+    .slice(0, 12)
+    .map((c) => `'${c}'`)
+    .join(', ');
   return `valid choices: ${shown}${candidates.length > 12 ? ', …' : ''}`;
 }

@@ -122,9 +122,13 @@ export abstract class BaseDialect implements Dialect {
 
   ident(name: string): string {
     if (name.includes('\u0000'))
-      throw userError('invalid_identifier', `a column or table name contains a NUL character: ${JSON.stringify(name.slice(0, 40))}`, {
-        hint: 'rename the column in the file (or select it under another name)',
-      });
+      throw userError(
+        'invalid_identifier',
+        `a column or table name contains a NUL character: ${JSON.stringify(name.slice(0, 40))}`,
+        {
+          hint: 'rename the column in the file (or select it under another name)',
+        },
+      );
     return `"${name.replaceAll('"', '""')}"`;
   }
 

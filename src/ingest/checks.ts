@@ -67,7 +67,12 @@ export function canonicalValue(d: Dialect, table: CanonicalTableName, m: ColumnM
  * The checks of a canonical table, in the order they are tried (the first that fails names the
  * rejection): required values, values that do not read as their type, then each column's rules.
  */
-export function rowChecks(d: Dialect, table: CanonicalTableName, mappings: ColumnMapping[], now: string): RowCheck[] {
+export function rowChecks(
+  d: Dialect,
+  table: CanonicalTableName,
+  mappings: ColumnMapping[],
+  now: string,
+): RowCheck[] {
   const checks: RowCheck[] = [];
   const textOf = (c: string) => `CAST(${d.ident(mappedName(c))} AS ${d.type('string')})`;
   const castOf = (c: string) => d.ident(castName(c));
@@ -119,8 +124,14 @@ export function rowChecks(d: Dialect, table: CanonicalTableName, mappings: Colum
           });
           break;
         case 'non_negative': {
-          const completed = check.onlyWhenCompleted && hasStatus ? ` AND ${castOf('status')} = 'completed'` : '';
-          checks.push({ when: `${castOf(n)} < 0${completed}`, reason: check.reason, column: n, value: textOf(n) });
+          const completed =
+            check.onlyWhenCompleted && hasStatus ? ` AND ${castOf('status')} = 'completed'` : '';
+          checks.push({
+            when: `${castOf(n)} < 0${completed}`,
+            reason: check.reason,
+            column: n,
+            value: textOf(n),
+          });
           break;
         }
         case 'one_of':
@@ -145,7 +156,12 @@ export function firstFailingIndex(checks: RowCheck[]): string {
 }
 
 /** The reason, column or value of the check whose index is in `index` (see {@link firstFailingIndex}). */
-export function checkDetail(d: Dialect, checks: RowCheck[], index: string, pick: 'reason' | 'column' | 'value'): string {
+export function checkDetail(
+  d: Dialect,
+  checks: RowCheck[],
+  index: string,
+  pick: 'reason' | 'column' | 'value',
+): string {
   if (checks.length === 0) return `CAST(NULL AS ${d.type('string')})`;
   const arms = checks.map((c, i) => {
     const v =

@@ -49,7 +49,11 @@ function timestampText(d: Date): string {
  * either every table is loaded and accounted for, or nothing changes. Reloading the same files
  * gives the same tables; with `append`, files loaded before (same path, size and time) are skipped.
  */
-export async function ingest(engine: Engine, config: Config, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingest(
+  engine: Engine,
+  config: Config,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   const progress = options.progress ?? (() => undefined);
   const mode = options.append ? 'append' : 'replace';
   const d = engine.dialect;
@@ -78,10 +82,15 @@ export async function ingest(engine: Engine, config: Config, options: IngestOpti
 
   const skipped = new Map<CanonicalTableName, number>();
   if (mode === 'append') {
-    const loaded = await engine.query<{ table_name: string; path: string; size: number; modified_at: string }>(
-      `SELECT table_name, path, size, CAST(modified_at AS VARCHAR) AS modified_at FROM loaded_files`,
+    const loaded = await engine.query<{
+      table_name: string;
+      path: string;
+      size: number;
+      modified_at: string;
+    }>(`SELECT table_name, path, size, CAST(modified_at AS VARCHAR) AS modified_at FROM loaded_files`);
+    const seen = new Set(
+      loaded.map((l) => `${l.table_name}\u0000${l.path}\u0000${l.size}\u0000${l.modified_at}`),
     );
-    const seen = new Set(loaded.map((l) => `${l.table_name}\u0000${l.path}\u0000${l.size}\u0000${l.modified_at}`));
     for (const [t, files] of filesByTable) {
       const fresh = files.filter(
         (f) => !seen.has(`${t}\u0000${f.path}\u0000${f.size}\u0000${timestampText(f.modifiedAt)}`),
@@ -112,12 +121,27 @@ export async function ingest(engine: Engine, config: Config, options: IngestOpti
   async function loadAll(tx: Engine, stages: Map<CanonicalTableName, Stage>): Promise<IngestResult> {
     const [last] = await tx.query(`SELECT coalesce(max(load_id), 0) AS id FROM ingest_runs`);
     const loadId = Number(last?.['id'] ?? 0) + 1;
-    const result: IngestResult = { load_id: loadId, mode, tables: {}, rejections: [], customers_created: 0, warnings: [] };
+    const result: IngestResult = {
+      load_id: loadId,
+      mode,
+      tables: {},
+      rejections: [],
+      customers_created: 0,
+      warnings: [],
+    };
     for (const t of wanted) {
       const files = filesByTable.get(t) ?? [];
       const skippedFiles = skipped.get(t) ?? 0;
       if (files.length === 0) {
-        result.tables[t] = { source_rows: 0, excluded: 0, rejected: 0, accepted: 0, loaded: 0, files: 0, skipped_files: skippedFiles };
+        result.tables[t] = {
+          source_rows: 0,
+          excluded: 0,
+          rejected: 0,
+          accepted: 0,
+          loaded: 0,
+          files: 0,
+          skipped_files: skippedFiles,
+        };
         continue;
       }
       const before = mode === 'replace' ? await count(tx, t) : 0;
@@ -174,7 +198,9 @@ async function count(tx: Engine, table: string): Promise<number> {
  * their first order, and marked `auto_created`. Placeholders whose orders are gone are removed.
  */
 async function reconcileCustomers(tx: Engine, loadId: number): Promise<number> {
-  await tx.exec(`DELETE FROM customers WHERE auto_created AND customer_id NOT IN (SELECT customer_id FROM orders)`);
+  await tx.exec(
+    `DELETE FROM customers WHERE auto_created AND customer_id NOT IN (SELECT customer_id FROM orders)`,
+  );
   const before = await count(tx, 'customers');
   await tx.exec(
     `INSERT INTO customers (customer_id, created_at, auto_created, _load_id) ` +
@@ -185,7 +211,12 @@ async function reconcileCustomers(tx: Engine, loadId: number): Promise<number> {
 }
 
 async function rejectionSummary(tx: Engine, loadId: number): Promise<Rejection[]> {
-  const rows = await tx.query<{ table_name: string; reason: string; n: number; ex: { file: string; row: number; column: string | null; value: string | null }[] }>(
+  const rows = await tx.query<{
+    table_name: string;
+    reason: string;
+    n: number;
+    ex: { file: string; row: number; column: string | null; value: string | null }[];
+  }>(
     `SELECT table_name, reason, count(*) AS n, ` +
       `list({'file': file, 'row': row_number, 'column': column_name, 'value': value} ORDER BY file, row_number)[1:3] AS ex ` +
       `FROM rejected_rows WHERE load_id = ${loadId} GROUP BY table_name, reason ORDER BY table_name, n DESC, reason`,
@@ -194,6 +225,11 @@ async function rejectionSummary(tx: Engine, loadId: number): Promise<Rejection[]
     table: r.table_name,
     reason: r.reason,
     count: Number(r.n),
-    examples: r.ex.map((e) => ({ file: basename(e.file), row: Number(e.row), column: e.column, value: e.value })),
+    examples: r.ex.map((e) => ({
+      file: basename(e.file),
+      row: Number(e.row),
+      column: e.column,
+      value: e.value,
+    })),
   }));
 }

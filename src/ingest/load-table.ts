@@ -334,8 +334,10 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
     ...rowChecks(d, table, mappings, o.now),
   ];
   for (const m of mappings) {
-    const col = m.bare !== undefined ? sourceColumns.find((c) => c.toLowerCase() === m.bare!.toLowerCase()) : undefined;
-    m.textInput = col !== undefined && stage.columns.find((c) => c.name === col)?.type === 'VARCHAR' && !types.has(col);
+    const col =
+      m.bare !== undefined ? sourceColumns.find((c) => c.toLowerCase() === m.bare!.toLowerCase()) : undefined;
+    m.textInput =
+      col !== undefined && stage.columns.find((c) => c.name === col)?.type === 'VARCHAR' && !types.has(col);
   }
   const casts = mappings.map((m) => `${canonicalValue(d, table, m)} AS ${d.ident(castName(m.column.name))}`);
   const k = '__k';

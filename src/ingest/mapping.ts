@@ -61,7 +61,9 @@ export function mapColumns(
         hint: `map it in ${configPath ? 'the config' : 'sources'}: columns: {${column.name}: <source column or SQL>}; the file's columns are ${sourceColumns
           .slice(0, 10)
           .map((c) => `'${c}'`)
-          .join(', ')}${sourceColumns.length > 10 ? ', …' : ''}${near.startsWith('did you mean') ? ` (${near})` : ''}${looksMisdelimited(sourceColumns)}`,
+          .join(
+            ', ',
+          )}${sourceColumns.length > 10 ? ', …' : ''}${near.startsWith('did you mean') ? ` (${near})` : ''}${looksMisdelimited(sourceColumns)}`,
       });
     }
     return { column, explicit: false };
@@ -88,7 +90,11 @@ export function looksMisdelimited(columns: readonly string[]): string {
  * The text source columns that must be typed: those used inside expressions, the filter or
  * group_by (a bare mapping is typed by its canonical column instead).
  */
-export function columnsNeedingTypes(source: SourceConfig, mappings: ColumnMapping[], sourceColumns: string[]): string[] {
+export function columnsNeedingTypes(
+  source: SourceConfig,
+  mappings: ColumnMapping[],
+  sourceColumns: string[],
+): string[] {
   const snippets: string[] = [];
   for (const m of mappings) if (m.expr !== undefined && m.bare === undefined) snippets.push(m.expr);
   if (source.filter !== undefined) snippets.push(source.filter);

@@ -14,7 +14,9 @@ describe('sqlReferences', () => {
   });
 
   it('ignores string literals, comments and casts', () => {
-    const refs = sqlReferences("CASE WHEN InvoiceNo LIKE 'C%' THEN 'it''s Quantity' END -- Price\n + y::DOUBLE");
+    const refs = sqlReferences(
+      "CASE WHEN InvoiceNo LIKE 'C%' THEN 'it''s Quantity' END -- Price\n + y::DOUBLE",
+    );
     expect(refs.map((r) => r.name)).toEqual(['CASE', 'WHEN', 'InvoiceNo', 'LIKE', 'THEN', 'END', 'y']);
   });
 });
@@ -22,7 +24,9 @@ describe('sqlReferences', () => {
 describe('referencedColumns', () => {
   it('matches source columns case-insensitively and returns their spelling', () => {
     expect(referencedColumns('min(invoicedate)', ['InvoiceDate', 'Quantity'])).toEqual(['InvoiceDate']);
-    expect(referencedColumns("status = 'Quantity'", ['InvoiceDate', 'Quantity', 'status'])).toEqual(['status']);
+    expect(referencedColumns("status = 'Quantity'", ['InvoiceDate', 'Quantity', 'status'])).toEqual([
+      'status',
+    ]);
   });
 });
 

@@ -38,7 +38,10 @@ export interface Stage {
 }
 
 /** Columns of a table or view, in order, from the standard information schema. */
-export async function describeColumns(engine: Engine, table: string): Promise<{ name: string; type: string }[]> {
+export async function describeColumns(
+  engine: Engine,
+  table: string,
+): Promise<{ name: string; type: string }[]> {
   const rows = await engine.query<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
     [table],
@@ -75,22 +78,31 @@ function readError(file: SourceFile, e: unknown, source: SourceConfig): Error {
   const detail = e instanceof EngineError ? e.detail : e instanceof Error ? e.message : String(e);
   const broken = file.format === 'jsonl' ? brokenJsonLine(file.path) : undefined;
   if (broken)
-    return userError('malformed_file', `cannot read ${basename(file.path)}: line ${broken.line} is not valid JSON (${broken.message})`, {
-      at: { file: file.path, line: broken.line },
-      hint: `each line of a JSONL file must be one complete JSON object: fix or remove line ${broken.line}`,
-    });
+    return userError(
+      'malformed_file',
+      `cannot read ${basename(file.path)}: line ${broken.line} is not valid JSON (${broken.message})`,
+      {
+        at: { file: file.path, line: broken.line },
+        hint: `each line of a JSONL file must be one complete JSON object: fix or remove line ${broken.line}`,
+      },
+    );
   const firstLine = detail.split('\n').find((l) => l.trim() !== '') ?? detail;
   const line = /on line:?\s*(\d+)/i.exec(detail)?.[1];
   let hint = 'check that the file is a valid ' + file.format.toUpperCase() + ' file';
-  if (/unicode|utf-?8|encoding/i.test(detail)) hint = 'the file is not UTF-8: set options: {encoding: latin-1} (or utf-16)';
+  if (/unicode|utf-?8|encoding/i.test(detail))
+    hint = 'the file is not UTF-8: set options: {encoding: latin-1} (or utf-16)';
   else if (file.format === 'csv' && source.options?.delimiter === undefined)
     hint = 'set options: {delimiter: ",", header: true} (and quote/escape) if the file is not standard CSV';
   else if (file.format === 'json' || file.format === 'jsonl')
     hint = `check the JSON syntax; for one object per line use format: jsonl`;
-  return userError('malformed_file', `cannot read ${basename(file.path)}: ${firstLine.replace(/^[A-Za-z ]+Error:\s*/, '')}`, {
-    at: line !== undefined ? { file: file.path, line: Number(line) } : { file: file.path },
-    hint,
-  });
+  return userError(
+    'malformed_file',
+    `cannot read ${basename(file.path)}: ${firstLine.replace(/^[A-Za-z ]+Error:\s*/, '')}`,
+    {
+      at: line !== undefined ? { file: file.path, line: Number(line) } : { file: file.path },
+      hint,
+    },
+  );
 }
 
 /** Reader types for the columns of a CSV file, given the columns the engine sniffed. */
@@ -112,13 +124,21 @@ function csvScan(file: SourceFile, source: SourceConfig): FileScan {
  * type, strictly. Returns false (leaving nothing behind) at the first file it cannot read so, for
  * the careful way to take over.
  */
-async function readTyped(engine: Engine, table: string, files: SourceFile[], source: SourceConfig, types: ReaderTypes): Promise<boolean> {
+async function readTyped(
+  engine: Engine,
+  table: string,
+  files: SourceFile[],
+  source: SourceConfig,
+  types: ReaderTypes,
+): Promise<boolean> {
   const d = engine.dialect;
   const made: string[] = [];
   try {
     for (const [i, file] of files.entries()) {
       const scan = csvScan(file, source);
-      const sniffed = await engine.query<{ column_name: string; column_type: string }>(d.describeQuery(`SELECT * FROM ${d.fileScan(scan)}`));
+      const sniffed = await engine.query<{ column_name: string; column_type: string }>(
+        d.describeQuery(`SELECT * FROM ${d.fileScan(scan)}`),
+      );
       const columnTypes = types(sniffed.map((c) => ({ name: c.column_name, type: c.column_type })));
       if (columnTypes === undefined) throw new Error('left to the careful path');
       scan.columnTypes = columnTypes;
@@ -166,7 +186,8 @@ export async function stageSource(
         hint: 'remove it from the source, or export the data again',
       });
   const csv = files.every((f) => f.format === 'csv');
-  const typed = csv && readerTypes !== undefined && (await readTyped(engine, table, files, source, readerTypes));
+  const typed =
+    csv && readerTypes !== undefined && (await readTyped(engine, table, files, source, readerTypes));
   const allText = csv && !typed;
   for (const [i, file] of files.entries()) {
     const part = partTables[i]!;
@@ -187,7 +208,9 @@ export async function stageSource(
     }
     // Lines set aside by the reader: numbered as data records, header excluded.
     const setAside: { line: number; kind: string; text: string; message: string }[] = scan.rejects
-      ? await engine.query(`SELECT DISTINCT ON (line) line, kind, text, message FROM (${d.rejectedLines(rejects)}) ORDER BY line`)
+      ? await engine.query(
+          `SELECT DISTINCT ON (line) line, kind, text, message FROM (${d.rejectedLines(rejects)}) ORDER BY line`,
+        )
       : [];
     for (const r of setAside)
       malformed.push({
@@ -197,7 +220,9 @@ export async function stageSource(
         text: r.text,
         message: r.message,
       });
-    const [{ n }] = (await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${d.ident(part)}`)) as [{ n: number }];
+    const [{ n }] = (await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${d.ident(part)}`)) as [
+      { n: number },
+    ];
     rowsPerFile.push(n);
     // Row numbers: the n-th parsed record is record n + (lines set aside before it). A set-aside
     // line j (1-based, record r_j) has r_j - j parsed records before it.
@@ -211,13 +236,17 @@ export async function stageSource(
       rowExpr = `(${rowExpr}) + (SELECT count(*) FROM (VALUES ${gaps.map((g) => `(${g})`).join(', ')}) AS g(before) WHERE g.before < ${position})`;
     }
     const exclude = file.format === 'parquet' ? ' EXCLUDE (file_row_number)' : '';
-    parts.push(`SELECT ${i} AS ${FILE_INDEX}, CAST(${rowExpr} AS BIGINT) AS ${ROW_NUMBER}, *${exclude} FROM ${d.ident(part)}`);
+    parts.push(
+      `SELECT ${i} AS ${FILE_INDEX}, CAST(${rowExpr} AS BIGINT) AS ${ROW_NUMBER}, *${exclude} FROM ${d.ident(part)}`,
+    );
     if (scan.rejects) for (const s of d.dropRejected(rejects)) await engine.exec(s);
   }
   // A view, not a copy: the parts are read once more, when the rows are checked.
   await engine.exec(`DROP VIEW IF EXISTS ${d.ident(table)}`);
   await engine.exec(`CREATE TEMP VIEW ${d.ident(table)} AS ${d.unionByName(parts)}`);
-  const columns = (await describeColumns(engine, table)).filter((c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER);
+  const columns = (await describeColumns(engine, table)).filter(
+    (c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER,
+  );
   return { table, parts: partTables, columns, files, rowsPerFile, malformed, allText };
 }
 

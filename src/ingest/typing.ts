@@ -16,7 +16,11 @@ const SMALL_COLUMN = 100;
  * Decides the types of text columns from all their values (not a sample), in one pass:
  * integer, then double, then timestamp, then boolean, else text.
  */
-export async function inferTypes(tx: Engine, table: string, columns: string[]): Promise<Record<string, InferredType>> {
+export async function inferTypes(
+  tx: Engine,
+  table: string,
+  columns: string[],
+): Promise<Record<string, InferredType>> {
   if (columns.length === 0) return {};
   const d = tx.dialect;
   const selects: string[] = [];
@@ -38,7 +42,15 @@ export async function inferTypes(tx: Engine, table: string, columns: string[]): 
     const n = Number(row?.[`n${i}`] ?? 0);
     const need = n < SMALL_COLUMN ? n : Math.ceil(n * TYPE_SHARE);
     const has = (k: string) => n > 0 && Number(row?.[`${k}${i}`] ?? 0) >= need;
-    out[c] = has('i') ? 'integer' : has('d') ? 'double' : has('t') ? 'timestamp' : has('b') ? 'boolean' : 'string';
+    out[c] = has('i')
+      ? 'integer'
+      : has('d')
+        ? 'double'
+        : has('t')
+          ? 'timestamp'
+          : has('b')
+            ? 'boolean'
+            : 'string';
   });
   return out;
 }

@@ -61,7 +61,9 @@ describe('segtrack command line', () => {
     const out = jsonOf<{
       workspace: string;
       summary: { customers: number; orders: number; revenue: number };
-      ingest: { tables: Record<string, { source_rows: number; accepted: number; rejected: number; excluded: number }> };
+      ingest: {
+        tables: Record<string, { source_rows: number; accepted: number; rejected: number; excluded: number }>;
+      };
       quality: { error: number };
     }>(r);
     expect(out.summary.customers).toBe(1500);
@@ -100,21 +102,31 @@ describe('segtrack command line', () => {
     }>(await runCli(['bench', '--customers', '2000', '--orders-per-customer', '5', '--json']));
     expect(r.customers).toBe(2000);
     expect(r.orders / r.customers).toBeGreaterThan(3);
-    expect(Object.keys(r.stages_ms)).toEqual(expect.arrayContaining(['generate', 'ingest', 'ingest_parquet']));
+    expect(Object.keys(r.stages_ms)).toEqual(
+      expect.arrayContaining(['generate', 'ingest', 'ingest_parquet']),
+    );
     expect(r.total_ms).toBeGreaterThanOrEqual(r.stages_ms['ingest']!);
     expect(r.peak_rss_mb).toBeGreaterThan(0);
     expect(r.ingest_rows_per_s.csv).toBeGreaterThan(0);
   });
 
   it('the committed demo example is the config the demo writes', () => {
-    const committed = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'demo', 'segtrack.yaml'), 'utf8');
+    const committed = readFileSync(
+      join(import.meta.dirname, '..', '..', 'examples', 'demo', 'segtrack.yaml'),
+      'utf8',
+    );
     expect(committed).toBe(demoConfigText('csv'));
   });
 
   it('the installed command runs as a real process and exits 2 on a user error', async () => {
     const ok = await execFileAsync(process.execPath, [bin, '--help']);
     expect(ok.stdout).toMatch(/ingest/);
-    const failed = await execFileAsync(process.execPath, [bin, 'ingest', '--config', join(tmp.dir, 'missing.yaml')]).then(
+    const failed = await execFileAsync(process.execPath, [
+      bin,
+      'ingest',
+      '--config',
+      join(tmp.dir, 'missing.yaml'),
+    ]).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

@@ -68,7 +68,12 @@ describe('dialect SQL', () => {
           `CAST(${d.addDays("TIMESTAMP '2011-12-31 10:00:00'", 1)} AS VARCHAR) AS next, ` +
           `CAST(${d.tryTimestamp("'2020-01-01T10:00:00+02:00'")} AS VARCHAR) AS utc`,
       );
-      expect(rows[0]).toEqual({ days: 8, month: '2011-12-01', next: '2012-01-01 10:00:00', utc: '2020-01-01 08:00:00' });
+      expect(rows[0]).toEqual({
+        days: 8,
+        month: '2011-12-01',
+        next: '2012-01-01 10:00:00',
+        utc: '2020-01-01 08:00:00',
+      });
     }
   });
 
@@ -92,6 +97,8 @@ describe('dialect SQL', () => {
     const d = new Forgetful();
     expect(d.can('windowFunctions')).toBe(true);
     expect(() => d.can('qualify')).toThrow(/does not declare capability 'qualify'/);
-    expect(() => d.fileScan({ format: 'csv', paths: ['x.csv'] })).toThrow(/does not support reading data files/);
+    expect(() => d.fileScan({ format: 'csv', paths: ['x.csv'] })).toThrow(
+      /does not support reading data files/,
+    );
   });
 });

@@ -35,9 +35,9 @@ describe('DuckDB engine', () => {
       }),
     ).rejects.toThrow(/no_such_table/);
     expect(await engine.query('SELECT count(*) AS n FROM t')).toEqual([{ n: 1 }]);
-    expect(await engine.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'u'")).toEqual([
-      { n: 0 },
-    ]);
+    expect(
+      await engine.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'u'"),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('streams large results in chunks and reads numeric columns into typed arrays', async () => {

@@ -14,28 +14,33 @@ export function registerBench(program: Command, context: (cmd: Command) => Comma
     .option('--seed <s>', 'random seed', '1')
     .option('--dir <dir>', 'work folder (default: a temporary folder, removed afterwards)')
     .option('--keep', 'keep the temporary folder')
-    .action(async (f: { customers: string; ordersPerCustomer: string; seed: string; dir?: string; keep?: boolean }, cmd: Command) => {
-      const ctx = context(cmd);
-      const r = await runBench({
-        customers: intFlag('--customers', f.customers, 1)!,
-        ordersPerCustomer: numberFlag('--orders-per-customer', f.ordersPerCustomer, 1)!,
-        seed: intFlag('--seed', f.seed)!,
-        progress: ctx.progress,
-        ...(f.dir !== undefined ? { dir: f.dir } : {}),
-        ...(f.keep ? { keep: true } : {}),
-      });
-      ctx.emit(r, () =>
-        [
-          `${num(r.customers)} customers, ${num(r.orders)} orders, ${num(r.source_rows)} source rows (${r.machine.cpus} cores, Node ${r.machine.node})`,
-          '',
-          table(
-            ['stage', 'ms'],
-            Object.entries(r.stages_ms).map(([s, ms]) => [s, ms]),
-          ),
-          '',
-          `ingest: ${num(r.ingest_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_rows_per_s.parquet)} rows/s from Parquet`,
-          `total ${num(r.total_ms)} ms, peak memory ${num(r.peak_rss_mb)} MB`,
-        ].join('\n'),
-      );
-    });
+    .action(
+      async (
+        f: { customers: string; ordersPerCustomer: string; seed: string; dir?: string; keep?: boolean },
+        cmd: Command,
+      ) => {
+        const ctx = context(cmd);
+        const r = await runBench({
+          customers: intFlag('--customers', f.customers, 1)!,
+          ordersPerCustomer: numberFlag('--orders-per-customer', f.ordersPerCustomer, 1)!,
+          seed: intFlag('--seed', f.seed)!,
+          progress: ctx.progress,
+          ...(f.dir !== undefined ? { dir: f.dir } : {}),
+          ...(f.keep ? { keep: true } : {}),
+        });
+        ctx.emit(r, () =>
+          [
+            `${num(r.customers)} customers, ${num(r.orders)} orders, ${num(r.source_rows)} source rows (${r.machine.cpus} cores, Node ${r.machine.node})`,
+            '',
+            table(
+              ['stage', 'ms'],
+              Object.entries(r.stages_ms).map(([s, ms]) => [s, ms]),
+            ),
+            '',
+            `ingest: ${num(r.ingest_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_rows_per_s.parquet)} rows/s from Parquet`,
+            `total ${num(r.total_ms)} ms, peak memory ${num(r.peak_rss_mb)} MB`,
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -25,7 +25,9 @@ export function registerIngest(program: Command, context: (cmd: Command) => Comm
       const config = await ctx.config();
       const tables = flags.table?.map((t) => {
         if (!(CANONICAL_TABLES as readonly string[]).includes(t))
-          throw userError('bad_flag', `--table ${t} is not a canonical table`, { hint: didYouMean(t, [...CANONICAL_TABLES]) });
+          throw userError('bad_flag', `--table ${t} is not a canonical table`, {
+            hint: didYouMean(t, [...CANONICAL_TABLES]),
+          });
         return t as CanonicalTableName;
       });
       const engine = await ctx.open(config);
@@ -63,7 +65,9 @@ export function renderIngest(r: IngestResult, workspace: string): string {
   ];
   const skipped = Object.entries(r.tables).filter(([, c]) => c.skipped_files > 0);
   if (skipped.length > 0)
-    out.push(`Skipped files loaded before: ${skipped.map(([t, c]) => `${t} ${c.skipped_files}`).join(', ')}.`);
+    out.push(
+      `Skipped files loaded before: ${skipped.map(([t, c]) => `${t} ${c.skipped_files}`).join(', ')}.`,
+    );
   if (r.customers_created > 0)
     out.push(`${num(r.customers_created)} customers were created from orders (first seen = first order).`);
   if (r.rejections.length > 0) {

@@ -39,16 +39,23 @@ export function guessSources(dir: string): Partial<Record<CanonicalTableName, st
 export function registerInit(program: Command, context: (cmd: Command) => CommandContext): void {
   program
     .command('init')
-    .description('write a commented segtrack.yaml (sources guessed from data files found in DIR and DIR/data)')
+    .description(
+      'write a commented segtrack.yaml (sources guessed from data files found in DIR and DIR/data)',
+    )
     .option('--dir <dir>', 'where to write segtrack.yaml', '.')
-    .option('--objective <objective>', 'business objective: growth | retention | profitability | satisfaction')
+    .option(
+      '--objective <objective>',
+      'business objective: growth | retention | profitability | satisfaction',
+    )
     .option('--force', 'overwrite an existing segtrack.yaml')
     .action((flags: { dir: string; objective?: string; force?: boolean }, cmd: Command) => {
       const ctx = context(cmd);
       const dir = resolve(flags.dir);
       const objective = flags.objective ?? 'retention';
       if (!OBJECTIVES.includes(objective as Objective))
-        throw userError('bad_flag', `--objective ${objective} is not an objective`, { hint: didYouMean(objective, OBJECTIVES) });
+        throw userError('bad_flag', `--objective ${objective} is not an objective`, {
+          hint: didYouMean(objective, OBJECTIVES),
+        });
       const path = join(dir, 'segtrack.yaml');
       if (existsSync(path) && flags.force !== true)
         throw userError('config_exists', `${path} already exists`, { hint: 'pass --force to overwrite it' });
@@ -60,7 +67,9 @@ export function registerInit(program: Command, context: (cmd: Command) => Comman
         [
           `Wrote ${path} (objective: ${objective}).`,
           Object.keys(sources).length > 0
-            ? `Sources found: ${Object.entries(sources).map(([t, f]) => `${t} ← ${f}`).join(', ')}.`
+            ? `Sources found: ${Object.entries(sources)
+                .map(([t, f]) => `${t} ← ${f}`)
+                .join(', ')}.`
             : 'No data files found; edit the sources: section to point at yours.',
           'Next: edit it, then run `segtrack ingest`.',
         ].join('\n'),

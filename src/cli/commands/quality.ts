@@ -17,7 +17,10 @@ export function registerQuality(program: Command, context: (cmd: Command) => Com
   program
     .command('quality')
     .description('data-quality report: completeness, validity, uniqueness, consistency, freshness, integrity')
-    .option('--fail-on <level>', 'exit with code 3 when a check of this severity (error|warning) or worse is found')
+    .option(
+      '--fail-on <level>',
+      'exit with code 3 when a check of this severity (error|warning) or worse is found',
+    )
     .option('--as-of <date>', 'reference date for freshness (default: the config’s as_of, else today)')
     .option('--all', 'also list info checks in the human output (the JSON always has every check)')
     .action(async (flags: QualityFlags, cmd: Command) => {
@@ -56,6 +59,7 @@ export function renderQuality(r: QualityReport, all: boolean): string {
         shown.map((c) => [c.severity, c.id, c.table, c.column ?? '', num(c.count), c.message]),
       ),
     );
-  if (!all && r.summary.info > 0) out.push('', `(${r.summary.info} info checks, e.g. completeness per column: --all or --json)`);
+  if (!all && r.summary.info > 0)
+    out.push('', `(${r.summary.info} info checks, e.g. completeness per column: --all or --json)`);
   return out.join('\n');
 }

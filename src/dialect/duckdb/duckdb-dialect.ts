@@ -30,7 +30,10 @@ export class DuckDBDialect extends BaseDialect {
   override literal(value: string | number | boolean | null): string {
     // DuckDB's parser stops at a NUL byte inside a quoted string; spell NULs as chr(0).
     if (typeof value === 'string' && value.includes('\u0000'))
-      return `(${value.split('\u0000').map((part) => super.literal(part)).join(' || chr(0) || ')})`;
+      return `(${value
+        .split('\u0000')
+        .map((part) => super.literal(part))
+        .join(' || chr(0) || ')})`;
     return super.literal(value);
   }
 
@@ -72,7 +75,9 @@ export class DuckDBDialect extends BaseDialect {
         if (scan.allText) opt('all_varchar', 'true');
         if (scan.encoding !== undefined) opt('encoding', this.literal(scan.encoding));
         if (scan.columnTypes !== undefined) {
-          const types = Object.entries(scan.columnTypes).map(([c, t]) => `${this.literal(c)}: ${this.literal(t)}`);
+          const types = Object.entries(scan.columnTypes).map(
+            ([c, t]) => `${this.literal(c)}: ${this.literal(t)}`,
+          );
           opt('types', `{${types.join(', ')}}`);
         }
         if (scan.paths.length > 1) opt('union_by_name', 'true');
@@ -112,6 +117,9 @@ export class DuckDBDialect extends BaseDialect {
   }
 
   override dropRejected(rejects: { table: string; scan: string }): string[] {
-    return [`DROP TABLE IF EXISTS ${this.ident(rejects.table)}`, `DROP TABLE IF EXISTS ${this.ident(rejects.scan)}`];
+    return [
+      `DROP TABLE IF EXISTS ${this.ident(rejects.table)}`,
+      `DROP TABLE IF EXISTS ${this.ident(rejects.scan)}`,
+    ];
   }
 }

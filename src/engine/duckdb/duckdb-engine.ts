@@ -97,7 +97,10 @@ export class DuckDBEngine implements Engine {
       if (e instanceof EngineError) throw e;
       throw new EngineError(this.name, sql, e);
     } finally {
-      if (TRACE) process.stderr.write(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+      if (TRACE)
+        process.stderr.write(
+          `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+        );
     }
   }
 
@@ -131,9 +134,7 @@ export class DuckDBEngine implements Engine {
     // streamed result is open would silently end the stream.
     const release = this.inTransaction ? undefined : await this.lock.acquire();
     try {
-      const result = await this.run(sql, () =>
-        this.connection.stream(sql, params),
-      );
+      const result = await this.run(sql, () => this.connection.stream(sql, params));
       const names = result.columnNames();
       for (;;) {
         const chunk = await this.run(sql, () => result.fetchChunk());
@@ -178,7 +179,8 @@ export class DuckDBEngine implements Engine {
             throw new Error(`table ${table} has ${types.length} columns, append gave ${columns.length}`);
           const n = columns[0]?.values.length ?? 0;
           for (const c of columns)
-            if (c.values.length !== n) throw new Error(`column ${c.name} has ${c.values.length} values, expected ${n}`);
+            if (c.values.length !== n)
+              throw new Error(`column ${c.name} has ${c.values.length} values, expected ${n}`);
           for (let start = 0; start < n; start += CHUNK_ROWS) {
             const size = Math.min(CHUNK_ROWS, n - start);
             const chunk = DuckDBDataChunk.create(types, size);
@@ -254,7 +256,9 @@ function toDuckValue(v: string | number | boolean | null, type: DuckDBType): Duc
     case DuckDBTypeId.DATE:
       return new DuckDBDateValue(typeof v === 'number' ? v : Math.floor(Date.parse(String(v)) / MS_PER_DAY));
     case DuckDBTypeId.TIMESTAMP:
-      return new DuckDBTimestampValue(BigInt(Math.round((typeof v === 'number' ? v : Date.parse(String(v))) * 1000)));
+      return new DuckDBTimestampValue(
+        BigInt(Math.round((typeof v === 'number' ? v : Date.parse(String(v))) * 1000)),
+      );
     case DuckDBTypeId.BIGINT:
       return BigInt(Math.trunc(Number(v)));
     case DuckDBTypeId.VARCHAR:
