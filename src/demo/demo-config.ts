@@ -13,6 +13,7 @@ objective: growth
 sources:
   customers: {file: data/customers.${ext}}
   orders: {file: data/orders.${ext}}
+  order_items: {file: data/order_items.${ext}}
   events: {file: data/events.${ext}}
   marketing_spend: {file: data/marketing_spend.${ext}}
   feedback: {file: data/feedback.${ext}}

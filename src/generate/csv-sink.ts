@@ -30,6 +30,7 @@ export class CsvSink {
   bytes = 0;
   /** Data rows written so far (calls to {@link end}). */
   rows = 0;
+  private closed = false;
 
   /** Creates (truncating) the file and writes the header line. */
   constructor(
@@ -140,8 +141,10 @@ export class CsvSink {
     return this.padded(s, 2);
   }
 
-  /** Flushes what is buffered and closes the file. */
+  /** Flushes what is buffered and closes the file (again: nothing). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.flush();
     closeSync(this.fd);
   }

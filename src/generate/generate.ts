@@ -5,12 +5,13 @@ import { Rng } from '../core/rng.js';
 import type { CanonicalTableName } from '../model/canonical.js';
 import { AcquisitionCalendar } from './acquisition.js';
 import { OrdersCalibration } from './calibrate.js';
-import { formatDate, parseDate } from './calendar.js';
+import { SECONDS_PER_DAY, formatDate, parseDate } from './calendar.js';
 import { CsvSink } from './csv-sink.js';
 import { CUSTOMER_COLUMNS, CustomerRow } from './customer-row.js';
 import { EVENT_COLUMNS, EngagementEvents } from './engagement-events.js';
 import { FEEDBACK_COLUMNS, FeedbackSurvey } from './feedback-survey.js';
 import { MarketingSpend, SPEND_COLUMNS } from './marketing-spend.js';
+import { ORDER_ITEM_COLUMNS, ORDER_ITEMS_WINDOW_DAYS, OrderLines } from './order-lines.js';
 import { ORDER_COLUMNS, OrderProcess, type IdFormat } from './order-process.js';
 import { copyCsvToParquet, type ParquetJob } from './parquet-copy.js';
 import { DEFAULT_PERSONAS, type PersonaSpec, resolvePersonas } from './personas.js';
@@ -43,6 +44,8 @@ export interface GenerateOptions {
   prospectShare?: number;
   /** Write engagement events (default true). */
   events?: boolean;
+  /** Write order lines for the completed orders of the last 90 days (default true). */
+  orderItems?: boolean;
   /** Called with human-readable progress messages. */
   onProgress?: (msg: string) => void;
 }
@@ -59,7 +62,7 @@ export interface GenerateResult {
 }
 
 /** Independent random streams, so that turning one table off leaves the others byte-identical. */
-const STREAM = { customers: 1, orders: 2, events: 3, feedback: 4, spend: 5, pilot: 6 } as const;
+const STREAM = { customers: 1, orders: 2, events: 3, feedback: 4, spend: 5, pilot: 6, items: 7 } as const;
 const CURRENCY = 'GBP';
 const PROGRESS_EVERY = 100_000;
 
@@ -87,23 +90,16 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
 
   const specs = opts.personas ?? DEFAULT_PERSONAS;
   let personas = resolvePersonas(specs);
+  const calibration = new OrdersCalibration(personas, calendar, o.prospectShare, o.seed, STREAM.pilot);
   let intensity = 1;
   if (opts.ordersPerCustomer !== undefined) {
-    intensity = new OrdersCalibration(personas, calendar, o.prospectShare, o.seed, STREAM.pilot).intensityFor(
-      opts.ordersPerCustomer,
-    );
+    intensity = calibration.intensityFor(opts.ordersPerCustomer);
     personas = resolvePersonas(specs, intensity);
     progress(
       `calibrated purchase intensity × ${intensity.toPrecision(4)} for ${opts.ordersPerCustomer} orders per customer`,
     );
   }
-  const expectedOrders = new OrdersCalibration(
-    personas,
-    calendar,
-    o.prospectShare,
-    o.seed,
-    STREAM.pilot,
-  ).meanOrders();
+  const expectedOrders = calibration.meanOrders(intensity);
   const ids: IdFormat = {
     customerWidth: Math.max(7, String(o.customers).length),
     // Room for twice the expected rows, so ids keep their width (and sort) in practice.
@@ -114,13 +110,28 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const dir = parquet ? join(out, `.generate-${process.pid}`) : out;
   if (parquet) mkdirSync(dir, { recursive: true });
   const csvPath = (t: string) => join(dir, `${t}.csv`);
+  const sinks: CsvSink[] = [];
+  const sink = (table: string, columns: readonly string[]) => {
+    const s = new CsvSink(csvPath(table), columns);
+    sinks.push(s);
+    return s;
+  };
   try {
-    const customerSink = new CsvSink(csvPath('customers'), CUSTOMER_COLUMNS);
-    const orderSink = new CsvSink(csvPath('orders'), ORDER_COLUMNS);
-    const eventSink = o.events ? new CsvSink(csvPath('events'), EVENT_COLUMNS) : undefined;
-    const feedbackSink = new CsvSink(csvPath('feedback'), FEEDBACK_COLUMNS);
+    const customerSink = sink('customers', CUSTOMER_COLUMNS);
+    const orderSink = sink('orders', ORDER_COLUMNS);
+    const lineSink = o.orderItems ? sink('order_items', ORDER_ITEM_COLUMNS) : undefined;
+    const eventSink = o.events ? sink('events', EVENT_COLUMNS) : undefined;
+    const feedbackSink = sink('feedback', FEEDBACK_COLUMNS);
     const customerRow = new CustomerRow(customerSink, ids);
-    const orders = new OrderProcess(orderSink, ids, calendar.endSeconds, CURRENCY);
+    const lines =
+      lineSink &&
+      new OrderLines(
+        lineSink,
+        ids,
+        calendar.endSeconds - ORDER_ITEMS_WINDOW_DAYS * SECONDS_PER_DAY,
+        new Rng(o.seed, STREAM.items),
+      );
+    const orders = new OrderProcess(orderSink, ids, calendar.endSeconds, CURRENCY, lines);
     const events = eventSink && new EngagementEvents(eventSink, ids, calendar.endSeconds);
     const feedback = new FeedbackSurvey(feedbackSink, ids, calendar.endSeconds);
     const spend = new MarketingSpend(o.startDay, o.endDay);
@@ -151,24 +162,28 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
       orders.simulate(rng.orders, persona, number, firstPurchase, history);
       events?.simulate(rng.events, persona, number, signup, isProspect, customerRow.consent, history);
       feedback.simulate(rng.feedback, persona, number, history);
-      if (number % PROGRESS_EVERY === 0) progress(`generated ${number} of ${o.customers} customers`);
+      if (number % PROGRESS_EVERY === 0) {
+        progress(`generated ${number} of ${o.customers} customers`);
+        // Let timers and I/O run (a CLI spinner, a server in the same process) between blocks.
+        await new Promise((done) => setImmediate(done));
+      }
     }
-    customerSink.close();
-    orderSink.close();
-    eventSink?.close();
-    feedbackSink.close();
+    for (const s of sinks) s.close();
     spend.write(csvPath('marketing_spend'), new Rng(o.seed, STREAM.spend));
     progress(
-      `wrote ${orders.rows} orders${events ? `, ${events.rows} events` : ''}, ${feedback.rows} survey answers`,
+      `wrote ${orders.rows} orders${lines ? `, ${lines.rows} order lines` : ''}` +
+        `${events ? `, ${events.rows} events` : ''}, ${feedback.rows} survey answers`,
     );
 
-    const tables: [CanonicalTableName, readonly string[]][] = [
-      ['customers', CUSTOMER_COLUMNS],
-      ['orders', ORDER_COLUMNS],
-      ...(o.events ? [['events', EVENT_COLUMNS] as [CanonicalTableName, readonly string[]]] : []),
-      ['marketing_spend', SPEND_COLUMNS],
-      ['feedback', FEEDBACK_COLUMNS],
+    const all: [CanonicalTableName, readonly string[], boolean][] = [
+      ['customers', CUSTOMER_COLUMNS, true],
+      ['orders', ORDER_COLUMNS, true],
+      ['order_items', ORDER_ITEM_COLUMNS, o.orderItems],
+      ['events', EVENT_COLUMNS, o.events],
+      ['marketing_spend', SPEND_COLUMNS, true],
+      ['feedback', FEEDBACK_COLUMNS, true],
     ];
+    const tables = all.filter(([, , written]) => written);
     const files: Record<string, string> = {};
     if (parquet) {
       progress('converting to parquet');
@@ -208,6 +223,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     files['truth'] = truthPath;
     return { out, files, customers: o.customers, orders: orders.rows };
   } finally {
+    for (const s of sinks) s.close(); // no-op for closed sinks; frees the files after an error
     if (parquet) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -220,6 +236,7 @@ interface CheckedOptions {
   endDay: number;
   prospectShare: number;
   events: boolean;
+  orderItems: boolean;
 }
 
 /** Validates the options, collecting every problem into one UserError. */
@@ -262,5 +279,6 @@ function checkOptions(opts: GenerateOptions): CheckedOptions {
     endDay: endDay!,
     prospectShare,
     events: opts.events ?? true,
+    orderItems: opts.orderItems ?? true,
   };
 }

@@ -2,6 +2,7 @@ import type { Rng } from '../core/rng.js';
 import { SECONDS_PER_DAY, SECONDS_PER_WEEK } from './calendar.js';
 import { type CsvSink, encode } from './csv-sink.js';
 import { ORDER_CHANNELS, type Persona } from './personas.js';
+import type { OrderLines } from './order-lines.js';
 import type { PurchaseHistory } from './purchase-history.js';
 
 /** Columns of orders.csv: canonical names (src/model/canonical.ts), so ingestion needs no mapping. */
@@ -64,6 +65,8 @@ export class OrderProcess {
     private readonly ids: IdFormat,
     private readonly endSeconds: number,
     currency: string,
+    /** Writes the lines of completed orders, when order lines are wanted. */
+    private readonly lines?: OrderLines,
   ) {
     this.currency = encode(currency);
   }
@@ -161,8 +164,9 @@ export class OrderProcess {
         ? 150 + rng.int(300)
         : Math.round(cents * (costRatioMin + (costRatioMax - costRatioMin) * rng.uniform()));
     const items = cents === 0 ? 1 : 1 + rng.poisson(Math.max(0, cents / 100 / itemPrice - 1));
+    const order = this.nextOrder++;
     const s = this.sink;
-    s.text(O).padded(this.nextOrder++, this.ids.orderWidth).comma();
+    s.text(O).padded(order, this.ids.orderWidth).comma();
     s.text(C).padded(customer, this.ids.customerWidth).comma();
     s.timestamp(Math.floor(t)).comma();
     s.cents(cents).comma();
@@ -172,6 +176,7 @@ export class OrderProcess {
     s.text(status).comma();
     s.text(CHANNEL_BYTES[channel]!);
     s.end();
+    if (status === COMPLETED) this.lines?.write(persona, order, t, cents, items);
   }
 }
 

@@ -28,7 +28,16 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Product categories of order lines. */
-export const CATEGORIES = ['clothing', 'home', 'beauty', 'electronics', 'books', 'toys', 'grocery', 'sports'] as const;
+export const CATEGORIES = [
+  'clothing',
+  'home',
+  'beauty',
+  'electronics',
+  'books',
+  'toys',
+  'grocery',
+  'sports',
+] as const;
 
 /** Gender values written to `customers.gender` (an empty field means unknown). */
 export const GENDERS = ['female', 'male', 'non_binary'] as const;
@@ -249,6 +258,14 @@ export const DEFAULT_PERSONAS: readonly PersonaSpec[] = [
 ];
 
 const PARAM_NAMES = ['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma'] as const;
+const WEIGHT_LISTS: [keyof PersonaProfile & `${string}Weights`, readonly string[]][] = [
+  ['genderWeights', GENDERS],
+  ['acquisitionWeights', ACQUISITION_CHANNELS],
+  ['orderChannelWeights', ORDER_CHANNELS],
+  ['eventWeights', EVENT_TYPES],
+  ['categoryWeights', CATEGORIES],
+];
+const SHARES = ['consentRate', 'domesticShare', 'responseRate'] as const;
 
 /**
  * Checks persona specs and fills in their profiles; shares are normalised to sum to 1 and the
@@ -271,6 +288,18 @@ export function resolvePersonas(specs: readonly PersonaSpec[], intensity = 1): P
       const v = s.params?.[k];
       if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
         problems.push(`${at}.params.${k} must be a positive number`);
+    }
+    for (const [k, names] of WEIGHT_LISTS) {
+      const w = s.profile?.[k];
+      if (w === undefined) continue;
+      if (w.length !== names.length || w.some((x) => !(x >= 0)) || !w.some((x) => x > 0))
+        problems.push(
+          `${at}.profile.${k} needs ${names.length} non-negative weights (${names.join(', ')}), not all 0`,
+        );
+    }
+    for (const k of SHARES) {
+      const v = s.profile?.[k];
+      if (v !== undefined && !(v >= 0 && v <= 1)) problems.push(`${at}.profile.${k} must be between 0 and 1`);
     }
   });
   if (problems.length > 0)

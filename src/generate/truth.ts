@@ -1,6 +1,15 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { CHANNEL_CAC } from './marketing-spend.js';
-import { type Persona, meanSpend } from './personas.js';
+import {
+  ACQUISITION_CHANNELS,
+  CATEGORIES,
+  EVENT_TYPES,
+  GENDERS,
+  ORDER_CHANNELS,
+  type Persona,
+  type PersonaProfile,
+  meanSpend,
+} from './personas.js';
 
 /** What generated the data, to check what segtrack recovers from it. Written as `truth.json`. */
 export interface TruthHeader {
@@ -30,7 +39,8 @@ export interface TruthHeader {
     mean_purchase_rate: number;
     mean_dropout: number;
     mean_spend: number;
-    profile: Persona['profile'];
+    /** The persona's profile, with every weight list keyed by the names it weighs. */
+    profile: NamedProfile;
   }[];
 }
 
@@ -80,8 +90,35 @@ export function truthPersonas(personas: readonly Persona[]): TruthHeader['person
     mean_purchase_rate: p.params.r / p.params.alpha,
     mean_dropout: p.params.a / (p.params.a + p.params.b),
     mean_spend: meanSpend(p.params),
-    profile: p.profile,
+    profile: namedProfile(p.profile),
   }));
+}
+
+/** A {@link PersonaProfile} whose weight lists are objects keyed by category name. */
+export type NamedProfile = Omit<
+  PersonaProfile,
+  'genderWeights' | 'acquisitionWeights' | 'orderChannelWeights' | 'eventWeights' | 'categoryWeights'
+> & {
+  genderWeights: Record<string, number>;
+  acquisitionWeights: Record<string, number>;
+  orderChannelWeights: Record<string, number>;
+  eventWeights: Record<string, number>;
+  categoryWeights: Record<string, number>;
+};
+
+function named(names: readonly string[], weights: readonly number[]): Record<string, number> {
+  return Object.fromEntries(names.map((n, i) => [n, weights[i] ?? 0]));
+}
+
+function namedProfile(p: PersonaProfile): NamedProfile {
+  return {
+    ...p,
+    genderWeights: named(GENDERS, p.genderWeights),
+    acquisitionWeights: named(ACQUISITION_CHANNELS, p.acquisitionWeights),
+    orderChannelWeights: named(ORDER_CHANNELS, p.orderChannelWeights),
+    eventWeights: named(EVENT_TYPES, p.eventWeights),
+    categoryWeights: named(CATEGORIES, p.categoryWeights),
+  };
 }
 
 /** The true CAC per paid channel, for the header. */

@@ -52,6 +52,7 @@ describe('generate: determinism', () => {
         'events.csv',
         'feedback.csv',
         'marketing_spend.csv',
+        'order_items.csv',
         'orders.csv',
         'truth.json',
       ].sort(),
@@ -62,12 +63,16 @@ describe('generate: determinism', () => {
     expect(readFileSync(c.files['customers']!).equals(readFileSync(a.files['customers']!))).toBe(false);
   });
 
-  it('leaves the other tables unchanged when events are turned off', async () => {
-    const a = await generate({ out: dir('ev-on'), customers: 2000, seed: 5 });
+  it('leaves the other tables unchanged when events or order lines are turned off', async () => {
+    const a = await generate({ out: dir('all-on'), customers: 2000, seed: 5 });
     const b = await generate({ out: dir('ev-off'), customers: 2000, seed: 5, events: false });
+    const c = await generate({ out: dir('items-off'), customers: 2000, seed: 5, orderItems: false });
     expect(b.files['events']).toBeUndefined();
-    for (const t of ['customers', 'orders', 'feedback', 'marketing_spend'])
+    expect(c.files['order_items']).toBeUndefined();
+    for (const t of ['customers', 'orders', 'order_items', 'feedback', 'marketing_spend'])
       expect(readFileSync(b.files[t]!).equals(readFileSync(a.files[t]!)), t).toBe(true);
+    for (const t of ['customers', 'orders', 'events', 'feedback', 'marketing_spend'])
+      expect(readFileSync(c.files[t]!).equals(readFileSync(a.files[t]!)), t).toBe(true);
   });
 });
 
@@ -84,7 +89,14 @@ describe('generate: the files read back with DuckDB', () => {
   });
 
   it('uses only canonical column names, and the required ones', async () => {
-    const tables: CanonicalTableName[] = ['customers', 'orders', 'events', 'marketing_spend', 'feedback'];
+    const tables: CanonicalTableName[] = [
+      'customers',
+      'orders',
+      'order_items',
+      'events',
+      'marketing_spend',
+      'feedback',
+    ];
     for (const t of tables) {
       const cols = Object.keys(await describe_(`SELECT * FROM ${csv(r, t)}`));
       const canonical = columnNames(t);
@@ -223,6 +235,26 @@ describe('generate: the files read back with DuckDB', () => {
     ).toBe(0);
   });
 
+  it('splits the completed orders of the last 90 days into lines that add up to them', async () => {
+    const rows = await engine.query(`WITH l AS (
+        SELECT order_id, sum(quantity * price) AS value, sum(quantity) AS quantity, max(quantity) AS most
+        FROM ${csv(r, 'order_items')} GROUP BY order_id)
+      SELECT count(*) AS orders, count(l.order_id) AS with_lines,
+        count(*) FILTER (WHERE l.order_id IS NOT NULL AND
+          (abs(l.value - o.revenue) > 0.005 * l.most + 0.001 OR l.quantity <> o.items)) AS mismatched
+      FROM (SELECT * FROM ${csv(r, 'orders')} WHERE status = 'completed') o
+      LEFT JOIN l USING (order_id)
+      WHERE o.ordered_at >= TIMESTAMP '2026-01-01' - INTERVAL 90 DAY`);
+    const x = rows[0]!;
+    expect(Number(x['orders'])).toBeGreaterThan(500);
+    expect(x['with_lines']).toBe(x['orders']);
+    expect(x['mismatched']).toBe(0);
+    const outside = await one(`SELECT count(*) FROM ${csv(r, 'order_items')} l
+      ANTI JOIN (SELECT * FROM ${csv(r, 'orders')} WHERE status = 'completed'
+                 AND ordered_at >= TIMESTAMP '2026-01-01' - INTERVAL 90 DAY) o USING (order_id)`);
+    expect(outside).toBe(0);
+  });
+
   it('lists every customer in truth.json with a persona and the personas with their parameters', async () => {
     const truth = readTruth(r);
     expect(truth.seed).toBe(42);
@@ -340,13 +372,14 @@ describe('generate: parquet and options', () => {
     const p = await generate({ out: dir('pq-a'), customers: 2000, seed: 11, format: 'parquet' });
     const q = await generate({ out: dir('pq-b'), customers: 2000, seed: 11, format: 'parquet' });
     const c = await generate({ out: dir('pq-csv'), customers: 2000, seed: 11 });
+    const tables = ['customers', 'orders', 'order_items', 'events', 'marketing_spend', 'feedback'];
     expect(readdirSync(p.out).sort()).toEqual(
-      ['customers', 'events', 'feedback', 'marketing_spend', 'orders']
+      tables
         .map((t) => `${t}.parquet`)
         .concat('truth.json')
         .sort(),
     );
-    for (const t of ['customers', 'orders', 'events', 'marketing_spend', 'feedback']) {
+    for (const t of tables) {
       expect(p.files[t]!.endsWith(`${t}.parquet`)).toBe(true);
       expect(readFileSync(q.files[t]!).equals(readFileSync(p.files[t]!)), t).toBe(true);
       const diff = await one(`SELECT count(*) FROM (
