@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { resolveSourceFiles, type SourceFile } from './files.js';
-import { loadTable, readerTypes, type TableCounts } from './load-table.js';
+import { dropPrepared, prepareTable, readerTypes, writeTable, type PreparedTable, type TableCounts } from './load-table.js';
 import { dropStage, stageSource, type Stage } from './stage.js';
 import { sourcePosition } from './mapping.js';
 
@@ -102,25 +102,48 @@ export async function ingest(
 
   const now = timestampText(options.now ?? new Date());
   const startedAt = timestampText(new Date());
-  // Read every file before the transaction: a file the engine cannot read must fail the run
-  // cleanly, and an engine error inside a transaction would abort it.
-  const stages = new Map<CanonicalTableName, Stage>();
+  const [last] = await engine.query(`SELECT coalesce(max(load_id), 0) AS id FROM ingest_runs`);
+  const loadId = Number(last?.['id'] ?? 0) + 1;
+  // Read and check every file before the transaction: a file the engine cannot read, or a value
+  // an expression fails on, must fail the run cleanly (an engine error inside a transaction aborts
+  // it), and the writes read faster from tables made outside it. The transaction only writes.
+  const stages: Stage[] = [];
+  const prepared = new Map<CanonicalTableName, PreparedTable>();
   try {
     for (const t of wanted) {
       const files = filesByTable.get(t) ?? [];
       if (files.length === 0) continue;
       progress(`${t}: reading ${files.length} file${files.length === 1 ? '' : 's'}`);
       const source = config.sources[t]!;
-      stages.set(t, await stageSource(engine, t, files, source, readerTypes(t, source, d)));
+      const stage = await stageSource(engine, t, files, source, readerTypes(t, source, d));
+      stages.push(stage);
+      progress(`${t}: mapping and checking ${stage.rowsPerFile.reduce((a, b) => a + b, 0)} rows`);
+      const p = await prepareTable(engine, {
+        table: t,
+        source,
+        files,
+        stage,
+        mode,
+        loadId,
+        now,
+        configPath: config.path,
+        progress,
+      });
+      prepared.set(t, p);
+      const before = mode === 'replace' ? await count(engine, t) : 0;
+      if (mode === 'replace' && p.counts.loaded === 0 && before > 0 && !options.allowEmpty)
+        throw userError('would_empty_table', `reloading ${t} would replace its ${before} rows with none`, {
+          at: { file: files[0]!.path },
+          hint: 'check the files (and the filter); pass --allow-empty if the table really should be empty',
+        });
     }
-    return await engine.transaction((tx) => loadAll(tx, stages));
+    return await engine.transaction((tx) => writeAll(tx));
   } finally {
-    for (const s of stages.values()) await dropStage(engine, s);
+    for (const s of stages) await dropStage(engine, s);
+    for (const p of prepared.values()) await dropPrepared(engine, p);
   }
 
-  async function loadAll(tx: Engine, stages: Map<CanonicalTableName, Stage>): Promise<IngestResult> {
-    const [last] = await tx.query(`SELECT coalesce(max(load_id), 0) AS id FROM ingest_runs`);
-    const loadId = Number(last?.['id'] ?? 0) + 1;
+  async function writeAll(tx: Engine): Promise<IngestResult> {
     const result: IngestResult = {
       load_id: loadId,
       mode,
@@ -132,7 +155,8 @@ export async function ingest(
     for (const t of wanted) {
       const files = filesByTable.get(t) ?? [];
       const skippedFiles = skipped.get(t) ?? 0;
-      if (files.length === 0) {
+      const p = prepared.get(t);
+      if (p === undefined) {
         result.tables[t] = {
           source_rows: 0,
           excluded: 0,
@@ -144,25 +168,10 @@ export async function ingest(
         };
         continue;
       }
-      const before = mode === 'replace' ? await count(tx, t) : 0;
-      const load = await loadTable(tx, {
-        table: t,
-        source: config.sources[t]!,
-        files,
-        stage: stages.get(t)!,
-        mode,
-        loadId,
-        now,
-        configPath: config.path,
-        progress,
-      });
-      if (mode === 'replace' && load.counts.loaded === 0 && before > 0 && !options.allowEmpty)
-        throw userError('would_empty_table', `reloading ${t} would replace its ${before} rows with none`, {
-          at: { file: files[0]!.path },
-          hint: 'check the files (and the filter); pass --allow-empty if the table really should be empty',
-        });
+      progress(`${t}: writing ${p.counts.loaded} rows`);
+      const load = await writeTable(tx, p);
       result.tables[t] = { ...load.counts, files: files.length, skipped_files: skippedFiles };
-      result.warnings.push(...load.warnings.map((w) => `${t}: ${w}`));
+      result.warnings.push(...load.warnings.map((w: string) => `${t}: ${w}`));
       for (const f of files)
         await tx.exec(
           `INSERT INTO loaded_files VALUES (${d.literal(t)}, $1, ${f.size}, ${d.literal(timestampText(f.modifiedAt))}, ${loadId}, NULL)`,
@@ -199,7 +208,7 @@ async function count(tx: Engine, table: string): Promise<number> {
  */
 async function reconcileCustomers(tx: Engine, loadId: number): Promise<number> {
   await tx.exec(
-    `DELETE FROM customers WHERE auto_created AND customer_id NOT IN (SELECT customer_id FROM orders)`,
+    `DELETE FROM customers c WHERE c.auto_created AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)`,
   );
   const before = await count(tx, 'customers');
   await tx.exec(

@@ -17,7 +17,7 @@ import {
 import type { SourceFile } from './files.js';
 import { columnsNeedingTypes, mapColumns, sourcePosition, type ColumnMapping } from './mapping.js';
 import { referencedColumns } from './sql-references.js';
-import { FILE_INDEX, ROW_NUMBER, type ReaderTypes, type Stage } from './stage.js';
+import { dropStage, FILE_INDEX, ROW_NUMBER, type ReaderTypes, type Stage } from './stage.js';
 import { inferTypes, readAs, unparseableReason, type InferredType } from './typing.js';
 
 /** How the rows of one table were accounted for: `source_rows = excluded + rejected + accepted`. */
@@ -38,7 +38,17 @@ export interface TableLoad {
   warnings: string[];
 }
 
-/** Settings for {@link loadTable}. */
+/** A table ready to be written: its checked rows and rejected lines, in temporary tables. */
+export interface PreparedTable extends TableLoad {
+  /** Temporary table of checked rows (canonical values and the first failing check). */
+  checked: string;
+  /** Temporary table of rejected source lines (file index, row, reason, column, value, detail). */
+  rejectedLines: string;
+  loadId: number;
+  mode: 'replace' | 'append';
+}
+
+/** Settings for {@link prepareTable}. */
 export interface LoadTableOptions {
   table: CanonicalTableName;
   source: SourceConfig;
@@ -162,11 +172,13 @@ export function readerTypes(
 }
 
 /**
- * Loads one canonical table from its source files inside the caller's transaction: stage the
- * files, type the columns used, apply the filter, map (and group) to canonical columns, check
- * every row, then write accepted rows to the table and every other row to `rejected_rows`.
+ * Prepares one canonical table from its staged files, before the ingest transaction: types the
+ * columns used, applies the filter, maps (and groups) to canonical columns, checks every row and
+ * finds duplicate keys. The result is written by {@link writeTable}. Running this outside the
+ * transaction keeps a failing expression from aborting it, and keeps the final write fast (DuckDB
+ * reads tables created inside the writing transaction about half as fast).
  */
-export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableLoad> {
+export async function prepareTable(tx: Engine, o: LoadTableOptions): Promise<PreparedTable> {
   const d = tx.dialect;
   const { table, source } = o;
   const warnings: string[] = [];
@@ -365,9 +377,13 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
         : 'FALSE';
     // Counting distinct keys is much cheaper than numbering rows per key: do the latter only
     // when there is something to find.
+    // When the keys are plain source columns, the raw column answers without reading the checked rows.
+    const rawKeys = def.primaryKey.map((c) => mappings.find((m) => m.column.name === c)?.bare);
     const dupes = await scalar(
       tx,
-      `SELECT count(*) - count(DISTINCT (${pk.join(', ')})) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
+      !grouped && rawKeys.every((b) => b !== undefined)
+        ? `SELECT count(*) - count(DISTINCT (${rawKeys.map((b) => d.ident(b!)).join(', ')})) AS n FROM ${d.ident(stage.table)}`
+        : `SELECT count(*) - count(DISTINCT (${pk.join(', ')})) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
     );
     if (dupes > 0 || o.mode === 'append')
       await tx.exec(
@@ -379,75 +395,94 @@ export async function loadTable(tx: Engine, o: LoadTableOptions): Promise<TableL
       );
   }
 
-  // 6. Write: accepted rows to the table, the rest to rejected_rows.
-  if (o.mode === 'replace') {
-    await tx.exec(`DELETE FROM ${d.ident(table)}`);
-    await tx.exec(`DELETE FROM rejected_rows WHERE table_name = ${d.literal(table)}`);
-  } else if (table === 'customers') {
-    // A customer first seen in orders now has a real record: the record replaces the placeholder.
-    await tx.exec(
-      `DELETE FROM customers WHERE auto_created AND customer_id IN (SELECT ${d.ident(castName('customer_id'))} FROM ${d.ident(checked)} WHERE ${REASON} IS NULL)`,
-    );
-  }
-  const targetCols = def.columns.map((c) => d.ident(c.name));
-  await tx.exec(
-    `INSERT INTO ${d.ident(table)} (${targetCols.join(', ')}, ${d.ident(LOAD_ID_COLUMN)}) ` +
-      `SELECT ${def.columns.map((c) => d.ident(castName(c.name))).join(', ')}, ${o.loadId} ` +
-      `FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
-  );
-  const fileCase = `CASE ${o.files.map((f, i) => `WHEN ${i} THEN ${d.literal(f.path)}`).join(' ')} END`;
-  const fileOf = (ord: string) => fileCase.replace('CASE ', `CASE CAST(${ord} // 1000000000000 AS INTEGER) `);
+  // 6. Every rejected source line, with why: one row per row (or per line of a rejected group).
+  const fileOf = (ord: string) => `CAST(${ord} // 1000000000000 AS INTEGER)`;
   const rowOf = (ord: string) => `${ord} % 1000000000000`;
-  const head = `INSERT INTO rejected_rows (load_id, table_name, file, row_number, reason, column_name, value, detail)`;
+  const rejectedLines = `${stage.table}_rejected`;
+  const lineCols = `file_index, row_number, reason, column_name, value, detail`;
   if (!grouped) {
     await tx.exec(
-      `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf(ORD)}, ${rowOf(ORD)}, ${REASON}, ${RCOL}, ${RVAL}, NULL ` +
+      `CREATE TEMP TABLE ${d.ident(rejectedLines)} AS SELECT ${fileOf(ORD)} AS file_index, ${rowOf(ORD)} AS row_number, ` +
+        `${REASON} AS reason, ${RCOL} AS column_name, ${RVAL} AS value, CAST(NULL AS ${d.type('string')}) AS detail ` +
         `FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL ORDER BY ${ORD}`,
     );
-  } else if (
-    (await scalar(tx, `SELECT count(*) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL`)) > 0
-  ) {
+  } else {
     // Every line of a rejected group is rejected with it; a line with its own problem says so.
     const on = groupCols.map((g, i) => `l.${g} IS NOT DISTINCT FROM g.__g${i}`).join(' AND ');
     await tx.exec(
-      `${head} SELECT ${o.loadId}, ${d.literal(table)}, ${fileOf('l.' + ORD)}, ${rowOf('l.' + ORD)}, ` +
-        `coalesce(l.${PERR}, g.${REASON}), CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_COL} ELSE g.${RCOL} END, ` +
-        `CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_VAL} ELSE g.${RVAL} END, ` +
-        `CASE WHEN l.${PERR} IS NULL AND g.${REASON} = 'rejected_line_in_group' THEN 'another line of this group could not be read' END ` +
+      `CREATE TEMP TABLE ${d.ident(rejectedLines)} AS SELECT ${fileOf('l.' + ORD)} AS file_index, ${rowOf('l.' + ORD)} AS row_number, ` +
+        `coalesce(l.${PERR}, g.${REASON}) AS reason, CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_COL} ELSE g.${RCOL} END AS column_name, ` +
+        `CASE WHEN l.${PERR} IS NOT NULL THEN l.${PERR_VAL} ELSE g.${RVAL} END AS value, ` +
+        `CASE WHEN l.${PERR} IS NULL AND g.${REASON} = 'rejected_line_in_group' THEN 'another line of this group could not be read' END AS detail ` +
         `FROM (SELECT * FROM ${d.ident(checked)} WHERE ${REASON} IS NOT NULL) g JOIN (${keptSql}) l ON ${on} ORDER BY l.${ORD}`,
     );
   }
-  for (const m of stage.malformed)
-    await tx.exec(
-      `${head} VALUES (${o.loadId}, ${d.literal(table)}, $1, ${m.row}, ${d.literal(m.kind)}, NULL, $2, $3)`,
-      [o.files[m.fileIndex]!.path, m.text.slice(0, 200), m.message.split('\n')[0] ?? null],
+  if (stage.malformed.length > 0) {
+    const values = stage.malformed.map(
+      (m) =>
+        `(${m.fileIndex}, ${m.row}, ${d.literal(m.kind)}, NULL, ${d.literal(m.text.slice(0, 200))}, ${d.literal(m.message.split('\n')[0] ?? '')})`,
     );
+    await tx.exec(`INSERT INTO ${d.ident(rejectedLines)} (${lineCols}) VALUES ${values.join(', ')}`);
+  }
 
   // 7. Accounting: every row read is accepted, excluded or rejected.
-  const [acc] = await tx.query<{
-    accepted_rows: number;
-    rejected_rows: number;
-    accepted_lines: number;
-    rejected_lines: number;
-  }>(
-    `SELECT count(*) FILTER (WHERE ${REASON} IS NULL) AS accepted_rows, count(*) FILTER (WHERE ${REASON} IS NOT NULL) AS rejected_rows, ` +
+  const [acc] = await tx.query<{ accepted_rows: number; accepted_lines: number; rejected_lines: number }>(
+    `SELECT count(*) FILTER (WHERE ${REASON} IS NULL) AS accepted_rows, ` +
       `coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NULL), 0) AS accepted_lines, coalesce(sum(${LINES}) FILTER (WHERE ${REASON} IS NOT NULL), 0) AS rejected_lines ` +
       `FROM ${d.ident(checked)}`,
   );
   const parsed = stage.rowsPerFile.reduce((a, b) => a + b, 0);
   const acceptedLines = Number(acc?.accepted_lines ?? 0);
-  const rejectedLines = Number(acc?.rejected_lines ?? 0);
+  const rejectedCount = Number(acc?.rejected_lines ?? 0);
   const counts: TableCounts = {
     source_rows: parsed + stage.malformed.length,
-    excluded: parsed - acceptedLines - rejectedLines,
-    rejected: rejectedLines + stage.malformed.length,
+    excluded: parsed - acceptedLines - rejectedCount,
+    rejected: rejectedCount + stage.malformed.length,
     accepted: acceptedLines,
     loaded: Number(acc?.accepted_rows ?? 0),
   };
   if (counts.excluded < 0)
     throw new Error(`ingest accounting does not add up for ${table}: ${JSON.stringify(counts)}`);
-  await tx.exec(`DROP TABLE IF EXISTS ${d.ident(checked)}`);
-  return { table, counts, files: o.files, warnings };
+  // The source rows are no longer needed: free their memory before the writes.
+  await dropStage(tx, stage);
+  return { table, counts, files: o.files, warnings, checked, rejectedLines, loadId: o.loadId, mode: o.mode };
+}
+
+/**
+ * Writes a prepared table inside the ingest transaction: its accepted rows replace (or, in append
+ * mode, join) the canonical table's, and its rejected lines go to `rejected_rows`. Only writes
+ * happen here; everything that reads the files or may fail on a value ran in {@link prepareTable}.
+ */
+export async function writeTable(tx: Engine, p: PreparedTable): Promise<TableLoad> {
+  const d = tx.dialect;
+  const def = CANONICAL[p.table];
+  if (p.mode === 'replace') {
+    await tx.exec(`DELETE FROM ${d.ident(p.table)}`);
+    await tx.exec(`DELETE FROM rejected_rows WHERE table_name = ${d.literal(p.table)}`);
+  } else if (p.table === 'customers') {
+    // A customer first seen in orders now has a real record: the record replaces the placeholder.
+    await tx.exec(
+      `DELETE FROM customers WHERE auto_created AND customer_id IN (SELECT ${d.ident(castName('customer_id'))} FROM ${d.ident(p.checked)} WHERE ${REASON} IS NULL)`,
+    );
+  }
+  const targetCols = def.columns.map((c) => d.ident(c.name));
+  await tx.exec(
+    `INSERT INTO ${d.ident(p.table)} (${targetCols.join(', ')}, ${d.ident(LOAD_ID_COLUMN)}) ` +
+      `SELECT ${def.columns.map((c) => d.ident(castName(c.name))).join(', ')}, ${p.loadId} ` +
+      `FROM ${d.ident(p.checked)} WHERE ${REASON} IS NULL`,
+  );
+  const fileCase = `CASE file_index ${p.files.map((f, i) => `WHEN ${i} THEN ${d.literal(f.path)}`).join(' ')} END`;
+  await tx.exec(
+    `INSERT INTO rejected_rows (load_id, table_name, file, row_number, reason, column_name, value, detail) ` +
+      `SELECT ${p.loadId}, ${d.literal(p.table)}, ${fileCase}, row_number, reason, column_name, value, detail ` +
+      `FROM ${d.ident(p.rejectedLines)} ORDER BY file_index, row_number`,
+  );
+  return { table: p.table, counts: p.counts, files: p.files, warnings: p.warnings };
+}
+
+/** Drops a prepared table's temporary tables. */
+export async function dropPrepared(engine: Engine, p: PreparedTable): Promise<void> {
+  for (const t of [p.checked, p.rejectedLines]) await engine.exec(`DROP TABLE IF EXISTS ${engine.dialect.ident(t)}`);
 }
 
 async function scalar(tx: Engine, sql: string): Promise<number> {
