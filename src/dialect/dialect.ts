@@ -90,6 +90,8 @@ export interface Dialect {
   fn(name: string, ...args: string[]): string;
   /** A query describing a query's result columns, as rows of `column_name`, `column_type`. */
   describeQuery(sql: string): string;
+  /** A statement that makes committed changes durable in the database file. */
+  checkpoint(): string;
   /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
   unionByName(queries: string[]): string;
   /** A column that numbers a table's rows in insertion order (from an engine-chosen base: subtract its minimum). */
@@ -175,6 +177,10 @@ export abstract class BaseDialect implements Dialect {
 
   fileScan(_scan: FileScan): string {
     throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  checkpoint(): string {
+    return 'CHECKPOINT';
   }
 
   describeQuery(_sql: string): string {

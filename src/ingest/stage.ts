@@ -25,8 +25,8 @@ export interface MalformedLine {
 export interface Stage {
   /** Name of the temporary view over the files: `__fidx`, `__row` and the source columns. */
   table: string;
-  /** The per-file tables behind the view, to drop when done ({@link dropStage}). */
-  parts: string[];
+  /** The per-file tables (or views, for Parquet) behind the view, to drop when done ({@link dropStage}). */
+  parts: { name: string; view: boolean }[];
   /** Source columns (union over the files) and their engine types. */
   columns: { name: string; type: string }[];
   files: SourceFile[];
@@ -201,7 +201,11 @@ export async function stageSource(
       if (file.format === 'parquet') scan.fileRowNumber = true;
       await engine.exec(`DROP TABLE IF EXISTS ${d.ident(part)}`);
       try {
-        await engine.exec(`CREATE TEMP TABLE ${d.ident(part)} AS SELECT * FROM ${d.fileScan(scan)}`);
+        // Parquet files are typed, numbered (file_row_number) and fast to read again: a view
+        // over the file is enough, and saves copying it.
+        await engine.exec(
+          `CREATE TEMP ${file.format === 'parquet' ? 'VIEW' : 'TABLE'} ${d.ident(part)} AS SELECT * FROM ${d.fileScan(scan)}`,
+        );
       } catch (e) {
         throw readError(file, e, source);
       }
@@ -247,11 +251,19 @@ export async function stageSource(
   const columns = (await describeColumns(engine, table)).filter(
     (c) => c.name !== FILE_INDEX && c.name !== ROW_NUMBER,
   );
-  return { table, parts: partTables, columns, files, rowsPerFile, malformed, allText };
+  return {
+    table,
+    parts: partTables.map((name, i) => ({ name, view: !typed && files[i]!.format === 'parquet' })),
+    columns,
+    files,
+    rowsPerFile,
+    malformed,
+    allText,
+  };
 }
 
 /** Drops a stage's view and tables. */
 export async function dropStage(tx: Engine, stage: Stage): Promise<void> {
   await tx.exec(`DROP VIEW IF EXISTS ${tx.dialect.ident(stage.table)}`);
-  for (const p of stage.parts) await tx.exec(`DROP TABLE IF EXISTS ${tx.dialect.ident(p)}`);
+  for (const p of stage.parts) await tx.exec(`DROP ${p.view ? 'VIEW' : 'TABLE'} IF EXISTS ${tx.dialect.ident(p.name)}`);
 }
