@@ -4,7 +4,14 @@ import type { Config } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { resolveSourceFiles, type SourceFile } from './files.js';
-import { dropPrepared, prepareTable, readerTypes, writeTable, type PreparedTable, type TableCounts } from './load-table.js';
+import {
+  dropPrepared,
+  prepareTable,
+  readerTypes,
+  writeTable,
+  type PreparedTable,
+  type TableCounts,
+} from './load-table.js';
 import { dropStage, stageSource, type Stage } from './stage.js';
 import { sourcePosition } from './mapping.js';
 

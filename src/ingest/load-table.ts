@@ -382,7 +382,7 @@ export async function prepareTable(tx: Engine, o: LoadTableOptions): Promise<Pre
     const dupes = await scalar(
       tx,
       !grouped && rawKeys.every((b) => b !== undefined)
-        ? `SELECT count(*) - count(DISTINCT (${rawKeys.map((b) => d.ident(b!)).join(', ')})) AS n FROM ${d.ident(stage.table)}`
+        ? `SELECT count(*) - count(DISTINCT (${rawKeys.map((b) => d.ident(b)).join(', ')})) AS n FROM ${d.ident(stage.table)}`
         : `SELECT count(*) - count(DISTINCT (${pk.join(', ')})) AS n FROM ${d.ident(checked)} WHERE ${REASON} IS NULL`,
     );
     if (dupes > 0 || o.mode === 'append')
@@ -482,7 +482,8 @@ export async function writeTable(tx: Engine, p: PreparedTable): Promise<TableLoa
 
 /** Drops a prepared table's temporary tables. */
 export async function dropPrepared(engine: Engine, p: PreparedTable): Promise<void> {
-  for (const t of [p.checked, p.rejectedLines]) await engine.exec(`DROP TABLE IF EXISTS ${engine.dialect.ident(t)}`);
+  for (const t of [p.checked, p.rejectedLines])
+    await engine.exec(`DROP TABLE IF EXISTS ${engine.dialect.ident(t)}`);
 }
 
 async function scalar(tx: Engine, sql: string): Promise<number> {

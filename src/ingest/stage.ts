@@ -265,5 +265,6 @@ export async function stageSource(
 /** Drops a stage's view and tables. */
 export async function dropStage(tx: Engine, stage: Stage): Promise<void> {
   await tx.exec(`DROP VIEW IF EXISTS ${tx.dialect.ident(stage.table)}`);
-  for (const p of stage.parts) await tx.exec(`DROP ${p.view ? 'VIEW' : 'TABLE'} IF EXISTS ${tx.dialect.ident(p.name)}`);
+  for (const p of stage.parts)
+    await tx.exec(`DROP ${p.view ? 'VIEW' : 'TABLE'} IF EXISTS ${tx.dialect.ident(p.name)}`);
 }

@@ -38,7 +38,7 @@ export function registerBench(program: Command, context: (cmd: Command) => Comma
             ),
             '',
             `ingest: ${num(r.ingest_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_rows_per_s.parquet)} rows/s from Parquet (files to a durable workspace)`,
-          `  of which reading, typing and checking: ${num(r.ingest_read_check_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_read_check_rows_per_s.parquet)} rows/s from Parquet`,
+            `  of which reading, typing and checking: ${num(r.ingest_read_check_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_read_check_rows_per_s.parquet)} rows/s from Parquet`,
             `total ${num(r.total_ms)} ms, peak memory ${num(r.peak_rss_mb)} MB`,
           ].join('\n'),
         );
