@@ -31,6 +31,7 @@ const rulesScheme = z.strictObject({
     )
     .min(1)
     .describe('a list of `{segment: Name, where: "condition"}`, first match wins'),
+  default: text.describe('the segment of customers no rule matches (default `Other`)').optional(),
 });
 
 const rfmScheme = z.strictObject({ name: schemeName, type: z.literal('rfm') });

@@ -90,6 +90,8 @@ export interface Dialect {
   fn(name: string, ...args: string[]): string;
   /** A query describing a query's result columns, as rows of `column_name`, `column_type`. */
   describeQuery(sql: string): string;
+  /** A statement writing a query's result to a file (requires `copyToFile`). */
+  copyToFile(sql: string, path: string, format: 'csv' | 'parquet' | 'json'): string;
   /** A statement that makes committed changes durable in the database file. */
   checkpoint(): string;
   /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
@@ -177,6 +179,10 @@ export abstract class BaseDialect implements Dialect {
 
   fileScan(_scan: FileScan): string {
     throw featureUnsupported(this.name, 'reading data files in SQL');
+  }
+
+  copyToFile(_sql: string, _path: string, _format: 'csv' | 'parquet' | 'json'): string {
+    throw featureUnsupported(this.name, 'writing query results to files');
   }
 
   checkpoint(): string {

@@ -100,6 +100,11 @@ export class DuckDBDialect extends BaseDialect {
     }
   }
 
+  override copyToFile(sql: string, path: string, format: 'csv' | 'parquet' | 'json'): string {
+    const options = { csv: 'FORMAT csv, HEADER true', parquet: 'FORMAT parquet', json: 'FORMAT json, ARRAY true' }[format];
+    return `COPY (${sql}) TO ${this.literal(path)} (${options})`;
+  }
+
   override describeQuery(sql: string): string {
     return `DESCRIBE ${sql}`;
   }
