@@ -21,5 +21,10 @@ if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) {
   process.stderr.write('segtrack: not built; run `npm install` (or `npm run build`) first\n');
   process.exit(1);
 }
+// A reader that stops early (`segtrack members | head`) is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { run } = await import(pathToFileURL(entry).href);
 process.exitCode = await run(process.argv.slice(2));

@@ -31,7 +31,7 @@ export async function workspaceStatus(engine: Engine, path: string): Promise<Sta
   let latest: string | number | null = null;
   if (await tableExists(engine, 'snapshots')) {
     const [s] = await engine.query(
-      `SELECT count(*) AS n, (SELECT snapshot_id FROM snapshots ORDER BY created_at DESC LIMIT 1) AS latest FROM snapshots`,
+      `SELECT count(*) AS n, (SELECT snapshot_id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1) AS latest FROM snapshots`,
     );
     snapshots = Number(s?.['n'] ?? 0);
     latest = (s?.['latest'] as string | number | null) ?? null;
