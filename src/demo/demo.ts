@@ -5,7 +5,10 @@ import type { Progress } from '../core/progress.js';
 import type { Engine } from '../engine/engine.js';
 import { generate, type GenerateResult } from '../generate/generate.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
+import { backfill } from '../pipeline/backfill.js';
+import { resolveAsOf } from '../pipeline/run.js';
 import { runQuality, type QualityReport } from '../quality/quality.js';
+import { segmentTable, resolveSnapshot, type SegmentRow } from '../snapshot/read.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import { demoConfigText } from './demo-config.js';
 
@@ -41,6 +44,10 @@ export interface DemoResult {
   ingest: IngestResult;
   quality: QualityReport['summary'];
   summary: DemoSummary;
+  /** The snapshots built: one per month end over the last year, and the as-of date. */
+  snapshots: { snapshot_id: number; as_of: string }[];
+  /** The RFM table of the latest snapshot, for the summary. */
+  rfm: SegmentRow[];
 }
 
 /** Headline figures computed in the engine. */
@@ -105,7 +112,16 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     const ingested = await ingest(engine, config, { progress });
     progress('checking data quality');
     const quality = await runQuality(engine);
+    // A year of monthly history, so trends and migrations have something to show on day one.
+    const asOf = await resolveAsOf(engine, config.as_of);
+    const from = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 12, 0)).toISOString().slice(0, 10);
+    progress(`building monthly snapshots from ${from} to ${asOf}`);
+    const history = await backfill(engine, config, { from, to: asOf, every: 'month', progress });
+    const latest = await resolveSnapshot(engine);
+    const rfm = (await segmentTable(engine, latest, 'rfm', ['customers', 'revenue', 'repeat_rate'])).segments;
     return {
+      snapshots: history.snapshots,
+      rfm,
       dir,
       config: configPath,
       workspace,

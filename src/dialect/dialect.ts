@@ -96,6 +96,11 @@ export interface Dialect {
   checkpoint(): string;
   /** `UNION ALL` of queries matching columns by name (missing columns are NULL). */
   unionByName(queries: string[]): string;
+  /**
+   * An aggregate counting the distinct non-NULL values of `expr` in a group, like
+   * `COUNT(DISTINCT expr)` (which is what the base dialect writes); a dialect may spell it faster.
+   */
+  countDistinct(expr: string): string;
   /** A column that numbers a table's rows in insertion order (from an engine-chosen base: subtract its minimum). */
   rowId(): string;
   /**
@@ -196,6 +201,10 @@ export abstract class BaseDialect implements Dialect {
   unionByName(queries: string[]): string {
     if (queries.length === 1) return queries[0]!;
     throw featureUnsupported(this.name, 'UNION ALL BY NAME');
+  }
+
+  countDistinct(expr: string): string {
+    return `COUNT(DISTINCT ${expr})`;
   }
 
   rowId(): string {

@@ -58,8 +58,20 @@ function renderDemo(r: DemoResult): string {
     '',
     `Data quality: ${r.quality.error} error(s), ${r.quality.warning} warning(s) — see \`segtrack quality --config ${r.config}\``,
     '',
+    `${r.snapshots.length} monthly snapshots from ${r.snapshots[0]?.as_of ?? '—'} to ${r.snapshots[r.snapshots.length - 1]?.as_of ?? '—'}. RFM segments now:`,
+    table(
+      ['RFM segment', 'customers', 'revenue (12 months)', 'repeat rate'],
+      r.rfm.map((s) => [
+        s.segment,
+        s.customers,
+        Math.round(s.kpis['revenue']?.value ?? 0),
+        s.kpis['repeat_rate']?.value !== null && s.kpis['repeat_rate']?.value !== undefined ? `${(s.kpis['repeat_rate'].value * 100).toFixed(0)}%` : '—',
+      ]),
+    ),
+    '',
     `Config:    ${r.config}`,
     `Workspace: ${r.workspace}`,
-    `Try:       npx segtrack status --config ${r.config}`,
+    `Try:       npx segtrack segments --scheme rfm --config ${r.config}`,
+    `           npx segtrack trend --kpi customers --scheme lifecycle --config ${r.config}`,
   ].join('\n');
 }

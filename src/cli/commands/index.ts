@@ -5,6 +5,10 @@ import { registerDemo } from './demo.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
+import { registerHistory } from './history.js';
+import { registerMembers } from './members.js';
+import { registerRun } from './run.js';
+import { registerSegments } from './segments.js';
 
 /** Registers the commands that live in their own files (besides ingest and status). */
 export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -13,4 +17,8 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerGenerate(program, context);
   registerBench(program, context);
   registerDemo(program, context);
+  registerRun(program, context);
+  registerSegments(program, context);
+  registerHistory(program, context);
+  registerMembers(program, context);
 }

@@ -1,0 +1,73 @@
+import type { SchemeBuilder } from './scheme.js';
+
+/**
+ * The named RFM groups, by recency score R and the mean of the frequency and monetary scores
+ * (FM = round((F + M) / 2)), each 1 (worst) to 5 (best). Every one of the 25 (R, FM) cells belongs
+ * to exactly one group:
+ *
+ * |       | FM 1           | FM 2               | FM 3               | FM 4       | FM 5            |
+ * |-------|----------------|--------------------|--------------------|------------|-----------------|
+ * | R 5   | New            | Potential Loyalist | Potential Loyalist | Champions  | Champions       |
+ * | R 4   | Promising      | Potential Loyalist | Potential Loyalist | Loyal      | Champions       |
+ * | R 3   | About to Sleep | About to Sleep     | Need Attention     | Loyal      | Loyal           |
+ * | R 2   | Hibernating    | Hibernating        | At Risk            | At Risk    | Can't Lose Them |
+ * | R 1   | Lost           | Lost               | At Risk            | At Risk    | Can't Lose Them |
+ *
+ * Customers without a completed order have no R, F or M and form their own group, No Purchases.
+ */
+export const RFM_GRID: Record<number, string[]> = {
+  5: ['New', 'Potential Loyalist', 'Potential Loyalist', 'Champions', 'Champions'],
+  4: ['Promising', 'Potential Loyalist', 'Potential Loyalist', 'Loyal', 'Champions'],
+  3: ['About to Sleep', 'About to Sleep', 'Need Attention', 'Loyal', 'Loyal'],
+  2: ['Hibernating', 'Hibernating', 'At Risk', 'At Risk', "Can't Lose Them"],
+  1: ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose Them"],
+};
+
+/** The RFM groups in display order, best first. */
+export const RFM_SEGMENTS = [
+  'Champions',
+  'Loyal',
+  'Potential Loyalist',
+  'New',
+  'Promising',
+  'Need Attention',
+  'About to Sleep',
+  'At Risk',
+  "Can't Lose Them",
+  'Hibernating',
+  'Lost',
+  'No Purchases',
+];
+
+/**
+ * RFM: quintile scores of recency (days since the last order; more recent is better), frequency
+ * (completed orders to date) and monetary value (revenue to date) among customers with orders.
+ * A score is ceil(5 × cumulative share), so tied customers always share a score (quintiles are
+ * uneven when many customers tie, e.g. on one order) and the assignment is deterministic.
+ */
+export const rfmScheme: SchemeBuilder = (scheme, ctx) => {
+  const d = ctx.engine.dialect;
+  const t = d.ident(ctx.features.table);
+  const score = (col: string, betterLow: boolean) => {
+    const s = `CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY ${col})) AS INTEGER)`;
+    return betterLow ? `6 - ${s}` : s;
+  };
+  const cells: string[] = [];
+  for (const [r, row] of Object.entries(RFM_GRID))
+    row.forEach((name, i) => cells.push(`WHEN r = ${r} AND fm = ${i + 1} THEN ${d.literal(name)}`));
+  // Among customers with orders, the best recency gets the highest score.
+  const scored =
+    `SELECT customer_id, ${score('recency_days', true)} AS r, ${score('orders_total', false)} AS f, ` +
+    `${score('revenue_total', false)} AS m FROM ${t} WHERE orders_total > 0`;
+  const sql =
+    `SELECT f.customer_id, CASE WHEN s.customer_id IS NULL THEN 'No Purchases' ELSE CASE ${cells.join(' ')} END END AS segment ` +
+    `FROM ${t} f LEFT JOIN (SELECT customer_id, r, CAST(ROUND((f + m) / 2.0 + 0.001) AS INTEGER) AS fm FROM (${scored})) s ` +
+    `ON s.customer_id = f.customer_id`;
+  return Promise.resolve({
+    scheme: scheme.name,
+    type: 'rfm',
+    sql,
+    segments: RFM_SEGMENTS,
+    meta: { scores: 'ceil(5 × cume_dist); R on recency_days (lower is better), F on orders_total, M on revenue_total', grid: RFM_GRID },
+  });
+};

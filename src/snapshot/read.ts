@@ -1,0 +1,159 @@
+import { userError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import type { Engine } from '../engine/engine.js';
+import { BASE_SCHEME, ensureSnapshotSchema, type StoredFlag } from './store.js';
+
+/** A snapshot's identity (CONTRACT.md, `segtrack snapshots`). */
+export interface SnapshotInfo {
+  snapshot_id: number;
+  as_of: string;
+  created_at: string;
+  config_hash: string;
+  schemes: string[];
+}
+
+/** Every snapshot, oldest as-of first. */
+export async function listSnapshots(engine: Engine): Promise<SnapshotInfo[]> {
+  await ensureSnapshotSchema(engine);
+  const rows = await engine.query<{ snapshot_id: number; as_of: string; created_at: string; config_hash: string; schemes: string }>(
+    `SELECT snapshot_id, CAST(as_of AS VARCHAR) AS as_of, CAST(created_at AS VARCHAR) AS created_at, config_hash, schemes
+       FROM snapshots ORDER BY as_of, snapshot_id`,
+  );
+  return rows.map((r) => ({ ...r, schemes: JSON.parse(r.schemes) as string[] }));
+}
+
+/** The snapshot with this id, or the latest (by as-of date, then id) when none is given. */
+export async function resolveSnapshot(engine: Engine, id?: number): Promise<SnapshotInfo> {
+  const all = await listSnapshots(engine);
+  if (all.length === 0)
+    throw userError('no_snapshots', 'the workspace has no snapshots yet', {
+      hint: 'run `segtrack run` (or `segtrack backfill`) first',
+    });
+  if (id === undefined) return all[all.length - 1]!;
+  const found = all.find((s) => s.snapshot_id === id);
+  if (!found)
+    throw userError('unknown_snapshot', `there is no snapshot ${id}`, {
+      hint: `snapshots: ${all.map((s) => `${s.snapshot_id} (${s.as_of})`).join(', ')}`,
+    });
+  return found;
+}
+
+/** Checks a scheme name against a snapshot's schemes. */
+export function requireScheme(snapshot: SnapshotInfo, scheme: string): void {
+  if (!snapshot.schemes.includes(scheme))
+    throw userError('unknown_scheme', `snapshot ${snapshot.snapshot_id} has no scheme '${scheme}'`, {
+      hint: didYouMean(scheme, snapshot.schemes),
+    });
+}
+
+/** One KPI value as `segtrack segments` shows it. */
+export interface KpiCell {
+  value: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  ci_method?: string | null;
+  available?: boolean;
+  reason?: string | null;
+}
+
+/** One segment row of `segtrack segments` (CONTRACT.md). */
+export interface SegmentRow {
+  segment: string;
+  customers: number;
+  kpis: Record<string, KpiCell>;
+  flags: StoredFlag[];
+}
+
+/** The segment × KPI table of a scheme in a snapshot, segments in the scheme's order. */
+export async function segmentTable(
+  engine: Engine,
+  snapshot: SnapshotInfo,
+  scheme: string,
+  kpis?: string[],
+): Promise<{ segments: SegmentRow[]; base: SegmentRow }> {
+  requireScheme(snapshot, scheme);
+  const segs = await engine.query<{ scheme: string; segment: string; customers: number; flags: string; position: number }>(
+    `SELECT scheme, segment, customers, flags, position FROM snapshot_segments
+      WHERE snapshot_id = $1 AND scheme IN ($2, $3) ORDER BY position, segment`,
+    [snapshot.snapshot_id, scheme, BASE_SCHEME],
+  );
+  const values = await engine.query<{
+    scheme: string;
+    segment: string;
+    kpi: string;
+    value: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    ci_method: string | null;
+    available: boolean;
+    reason: string | null;
+  }>(
+    `SELECT scheme, segment, kpi, value, ci_low, ci_high, ci_method, available, reason FROM snapshot_kpis
+      WHERE snapshot_id = $1 AND scheme IN ($2, $3)`,
+    [snapshot.snapshot_id, scheme, BASE_SCHEME],
+  );
+  const stored = [...new Set(values.map((v) => v.kpi))];
+  if (kpis)
+    for (const k of kpis)
+      if (!stored.includes(k))
+        throw userError('unknown_kpi', `snapshot ${snapshot.snapshot_id} has no KPI '${k}'`, { hint: didYouMean(k, stored) });
+  const order = kpis ?? stored;
+  const row = (s: { scheme: string; segment: string; customers: number; flags: string }): SegmentRow => {
+    const mine = values.filter((v) => v.scheme === s.scheme && v.segment === s.segment);
+    const cells: Record<string, KpiCell> = {};
+    for (const k of order) {
+      const v = mine.find((m) => m.kpi === k);
+      if (v)
+        cells[k] = {
+          value: v.value,
+          ci_low: v.ci_low,
+          ci_high: v.ci_high,
+          ci_method: v.ci_method,
+          available: v.available,
+          reason: v.reason,
+        };
+    }
+    const flags = (JSON.parse(s.flags) as StoredFlag[]).filter((f) => order.includes(f.kpi));
+    return { segment: s.segment, customers: Number(s.customers), kpis: cells, flags };
+  };
+  const base = segs.find((s) => s.scheme === BASE_SCHEME);
+  return {
+    segments: segs.filter((s) => s.scheme === scheme).map(row),
+    base: base ? row(base) : { segment: 'All customers', customers: 0, kpis: {}, flags: [] },
+  };
+}
+
+/** A KPI's series per segment over the snapshots (CONTRACT.md, `segtrack trend`). */
+export async function trend(
+  engine: Engine,
+  kpi: string,
+  scheme: string,
+  period: 'month' | 'week' | 'day' = 'month',
+): Promise<{ segment: string; points: { period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number }[] }[]> {
+  const d = engine.dialect;
+  const snaps = await listSnapshots(engine);
+  if (snaps.length === 0) await resolveSnapshot(engine);
+  if (!snaps.some((s) => s.schemes.includes(scheme))) requireScheme(snaps[snaps.length - 1]!, scheme);
+  const kpis = await engine.query<{ kpi: string }>(`SELECT DISTINCT kpi FROM snapshot_kpis`);
+  if (!kpis.some((k) => k.kpi === kpi))
+    throw userError('unknown_kpi', `no snapshot has the KPI '${kpi}'`, { hint: didYouMean(kpi, kpis.map((k) => k.kpi)) });
+  // The latest snapshot of each period stands for the period.
+  const rows = await engine.query<{ segment: string; period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number; position: number }>(
+    `WITH latest AS (
+       SELECT snapshot_id, CAST(${d.dateTrunc(period, 'as_of')} AS VARCHAR) AS period,
+              row_number() OVER (PARTITION BY ${d.dateTrunc(period, 'as_of')} ORDER BY as_of DESC, snapshot_id DESC) AS rn
+         FROM snapshots)
+     SELECT k.segment, l.period, k.value, k.ci_low, k.ci_high, k.snapshot_id, coalesce(s.position, 0) AS position
+       FROM snapshot_kpis k JOIN latest l ON l.snapshot_id = k.snapshot_id AND l.rn = 1
+       LEFT JOIN snapshot_segments s ON s.snapshot_id = k.snapshot_id AND s.scheme = k.scheme AND s.segment = k.segment
+      WHERE k.scheme = $1 AND k.kpi = $2 ORDER BY position, k.segment, l.period`,
+    [scheme, kpi],
+  );
+  const out = new Map<string, { segment: string; points: { period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number }[] }>();
+  for (const r of rows) {
+    const s = out.get(r.segment) ?? { segment: r.segment, points: [] };
+    s.points.push({ period: r.period, value: r.value, ci_low: r.ci_low, ci_high: r.ci_high, snapshot_id: Number(r.snapshot_id) });
+    out.set(r.segment, s);
+  }
+  return [...out.values()];
+}
