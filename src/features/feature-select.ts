@@ -179,12 +179,8 @@ export function featureSelectSql(a: AsOf, s: Stages, opts: SelectOptions): strin
     ['consent_marketing', 'c.consent_marketing'],
     [
       'cohort',
-      d.fn(
-        'substr',
-        d.cast(d.dateTrunc('month', 'COALESCE(o.first_order_at, c.created_at)'), 'string'),
-        '1',
-        '7',
-      ),
+      // YYYY-MM: the first 7 characters of the date's ISO text.
+      d.fn('substr', d.cast(d.cast('COALESCE(o.first_order_at, c.created_at)', 'date'), 'string'), '1', '7'),
     ],
     [
       'preferred_channel',
