@@ -42,16 +42,18 @@ export const RFM_SEGMENTS = [
 /**
  * RFM: quintile scores of recency (days since the last order; more recent is better), frequency
  * (completed orders to date) and monetary value (revenue to date) among customers with orders.
- * A score is ceil(5 × cumulative share), so tied customers always share a score (quintiles are
+ * A score is ceil(5 × cumulative share), the share of customers whose value is no better, so the
+ * best value scores 5 and tied customers always share a score (quintiles are
  * uneven when many customers tie, e.g. on one order) and the assignment is deterministic.
  */
 export const rfmScheme: SchemeBuilder = (scheme, ctx) => {
   const d = ctx.engine.dialect;
   const t = d.ident(ctx.features.table);
-  const score = (col: string, betterLow: boolean) => {
-    const s = `CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY ${col})) AS INTEGER)`;
-    return betterLow ? `6 - ${s}` : s;
-  };
+  // The cumulative share is taken from the worst value to the best, so the best value always
+  // scores 5 (for recency: ORDER BY recency_days DESC). Mirroring the ascending score instead
+  // (6 − score) would give a lone customer who bought today R = 1.
+  const score = (col: string, betterLow: boolean) =>
+    `CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY ${col}${betterLow ? ' DESC' : ''})) AS INTEGER)`;
   const cells: string[] = [];
   for (const [r, row] of Object.entries(RFM_GRID))
     row.forEach((name, i) => cells.push(`WHEN r = ${r} AND fm = ${i + 1} THEN ${d.literal(name)}`));
@@ -68,6 +70,10 @@ export const rfmScheme: SchemeBuilder = (scheme, ctx) => {
     type: 'rfm',
     sql,
     segments: RFM_SEGMENTS,
-    meta: { scores: 'ceil(5 × cume_dist); R on recency_days (lower is better), F on orders_total, M on revenue_total', grid: RFM_GRID },
+    meta: {
+      scores:
+        'ceil(5 × cume_dist); R on recency_days (lower is better), F on orders_total, M on revenue_total',
+      grid: RFM_GRID,
+    },
   });
 };
