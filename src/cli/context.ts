@@ -12,6 +12,7 @@ export interface GlobalOptions {
   config?: string;
   workspace?: string;
   json?: boolean;
+  memoryLimit?: string;
 }
 
 /** Where a command writes: stdout for results, stderr for everything else. */
@@ -62,7 +63,8 @@ export class CommandContext {
 
   /** Opens the workspace; the caller closes it. */
   async open(config?: Config, options: OpenOptions = {}): Promise<Engine> {
-    return openWorkspace(this.workspacePath(config), options);
+    const limit = this.globals.memoryLimit;
+    return openWorkspace(this.workspacePath(config), limit !== undefined ? { memoryLimit: limit, ...options } : options);
   }
 
   /** Prints the result: the JSON document with --json, else the human rendering. */

@@ -70,7 +70,9 @@ export class DuckDBEngine implements Engine {
     const config: Record<string, string> = {};
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.threads !== undefined) config['threads'] = String(options.threads);
-    if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+    // SEGTRACK_MEMORY_LIMIT (e.g. `1.5GB`) caps DuckDB's memory; beyond it, work spills to disk.
+    const memoryLimit = options.memoryLimit ?? process.env['SEGTRACK_MEMORY_LIMIT'];
+    if (memoryLimit !== undefined && memoryLimit !== '') config['memory_limit'] = memoryLimit;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);
