@@ -32,7 +32,11 @@ export function wilson(x: number, n: number, confidence: number): Interval {
   const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
   // The interval contains p̂ exactly; at x = 0 (or n) rounding would leave centre − half a hair
   // above 0 (or centre + half below 1), i.e. an interval that misses its own estimate.
-  return { value: p, low: Math.max(0, Math.min(p, centre - half)), high: Math.min(1, Math.max(p, centre + half)) };
+  return {
+    value: p,
+    low: Math.max(0, Math.min(p, centre - half)),
+    high: Math.min(1, Math.max(p, centre + half)),
+  };
 }
 
 /** The sample variance from n, Σx and Σx² (clamped at 0 against rounding), NaN when n < 2. */
