@@ -61,6 +61,7 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
           rows = ranked.map((x) => rows.find((r) => r.segment === x.segment)!);
         }
         const kpis = Object.keys(rows[0]?.kpis ?? t.base.kpis);
+        const csvKpis = kpis.filter((k) => k !== 'customers');
         const json = { scheme: f.scheme, snapshot_id: snap.snapshot_id, as_of: snap.as_of, segments: rows, base: t.base };
         print(
           ctx,
@@ -68,11 +69,12 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
           json,
           () =>
             toCsv(
-              ['segment', 'customers', ...kpis.flatMap((k) => [k, `${k}_ci_low`, `${k}_ci_high`]), 'flags'],
+              // The customers column already holds the `customers` KPI: one column of that name only.
+              ['segment', 'customers', ...csvKpis.flatMap((k) => [k, `${k}_ci_low`, `${k}_ci_high`]), 'flags'],
               [...rows, t.base].map((r) => [
                 r.segment,
                 r.customers,
-                ...kpis.flatMap((k) => [r.kpis[k]?.value ?? null, r.kpis[k]?.ci_low ?? null, r.kpis[k]?.ci_high ?? null]),
+                ...csvKpis.flatMap((k) => [r.kpis[k]?.value ?? null, r.kpis[k]?.ci_low ?? null, r.kpis[k]?.ci_high ?? null]),
                 r.flags.map((x) => `${x.kpi}:${x.direction}`).join(' '),
               ]),
             ),
