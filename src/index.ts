@@ -1,0 +1,34 @@
+/**
+ * segtrack's public API: the same stages the command line runs, for programs that embed them.
+ *
+ * @example
+ * import { openWorkspace, loadConfig, ingest, runPipeline } from 'segtrack';
+ * const config = await loadConfig('segtrack.yaml');
+ * const engine = await openWorkspace(config.workspace ?? 'segtrack.duckdb');
+ * await ingest(engine, config);
+ * const run = await runPipeline(engine, config);
+ * await engine.close();
+ */
+export { UserError, EngineError, QualityGateError, type Problem, type Location } from './core/errors.js';
+export type { Engine, Row, SqlValue, Chunk } from './engine/engine.js';
+export type { Dialect, Capabilities, LogicalType } from './dialect/dialect.js';
+export { openWorkspace } from './workspace/workspace.js';
+export { loadConfig, parseConfig, configFromObject, configHash } from './config/load.js';
+export type { Config, SourceConfig, SchemeConfig } from './config/types.js';
+export { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from './model/canonical.js';
+export { ingest, type IngestOptions, type IngestResult } from './ingest/ingest.js';
+export { runQuality, gateFails, type QualityReport } from './quality/quality.js';
+export { generate, type GenerateOptions, type GenerateResult } from './generate/generate.js';
+export { buildFeatures, latestOrderDate, type FeatureInfo } from './features/build-features.js';
+export { compileExpression, parseExpression } from './expr/index.js';
+export { CATALOGUE, kpiDefinition } from './kpis/catalogue.js';
+export { computeKpis } from './kpis/compute.js';
+export { computeFlags } from './kpis/flags.js';
+export { rankSegments } from './kpis/rank.js';
+export { assignSegments } from './segments/assign.js';
+export { runPipeline, type RunResult } from './pipeline/run.js';
+export { backfill } from './pipeline/backfill.js';
+export { listSnapshots, segmentTable, trend } from './snapshot/read.js';
+export { cohorts } from './analysis/cohorts.js';
+export { runBench } from './bench/bench.js';
+export { run as runCli } from './cli/main.js';
