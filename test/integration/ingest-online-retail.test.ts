@@ -13,23 +13,10 @@ import { openWorkspace } from '../../src/workspace/workspace.js';
 import { eachCsvRecord } from '../helpers/csv.js';
 import { expectAccounting, jsonOf, runCli, yamlText } from '../helpers/ingest.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import { Sum } from '../helpers/compensated-sum.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/online-retail/', import.meta.url));
 const DATA = `${EXAMPLE}data/online_retail.csv.gz`;
-
-/** Sums floating-point numbers with Neumaier's compensation, so the reference total is exact to the cent. */
-class Sum {
-  private s = 0;
-  private c = 0;
-  add(x: number): void {
-    const t = this.s + x;
-    this.c += Math.abs(this.s) >= Math.abs(x) ? this.s - t + x : x - t + this.s;
-    this.s = t;
-  }
-  get value(): number {
-    return this.s + this.c;
-  }
-}
 
 interface Reference {
   lines: number;

@@ -14,6 +14,7 @@ import { openWorkspace } from '../../src/workspace/workspace.js';
 import { eachCsvRecord } from '../helpers/csv.js';
 import { jsonOf, runCli, yamlText } from '../helpers/ingest.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import { Sum } from '../helpers/compensated-sum.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/online-retail/', import.meta.url));
 const DATA = `${EXAMPLE}data/online_retail.csv.gz`;
@@ -21,20 +22,6 @@ const AS_OF = '2011-12-09';
 /** P: the 365 days ending on the as-of day, as InvoiceDate text bounds. */
 const P_START = '2010-12-10 00:00:00';
 const P_END = '2011-12-10 00:00:00';
-
-/** Sums with Neumaier's compensation, so the reference total is exact to the cent. */
-class Sum {
-  private s = 0;
-  private c = 0;
-  add(x: number): void {
-    const t = this.s + x;
-    this.c += Math.abs(this.s) >= Math.abs(x) ? this.s - t + x : x - t + this.s;
-    this.s = t;
-  }
-  get value(): number {
-    return this.s + this.c;
-  }
-}
 
 /**
  * From the raw lines with a CustomerID: one order per invoice (time = its first line), completed
