@@ -1,11 +1,21 @@
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromObject } from '../config/load.js';
 import type { Progress } from '../core/progress.js';
+import { DEMO_SEGMENTS } from '../demo/demo-config.js';
 import { generate } from '../generate/generate.js';
 import { copyCsvToParquet, type ParquetJob } from '../generate/parquet-copy.js';
 import { ingest } from '../ingest/ingest.js';
@@ -143,18 +153,6 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
   }
 }
 
-/** The schemes the benchmark runs: one of each kind the issue names (rules, RFM, lifecycle, dimension). */
-export const BENCH_SCHEMES = `segments:
-  - {name: rfm, type: rfm}
-  - {name: lifecycle, type: lifecycle}
-  - {name: channel, type: dimension, column: acquisition_channel}
-  - name: value
-    type: rules
-    rules:
-      - {segment: VIP, where: "revenue_365d >= 1000 and orders_365d >= 5"}
-      - {segment: Active, where: "orders_365d >= 1"}
-`;
-
 /**
  * Runs `segtrack run` on the benchmark's workspace in a separate process, so its peak memory is
  * its own and not ingestion's.
@@ -164,8 +162,11 @@ async function runPipelineProcess(
   workspace: string,
 ): Promise<{ timings_ms: Record<string, number>; peak_rss_mb: number }> {
   const config = join(dir, 'pipeline.yaml');
-  writeFileSync(config, `workspace: ${JSON.stringify(workspace)}
-${BENCH_SCHEMES}`);
+  writeFileSync(
+    config,
+    `workspace: ${JSON.stringify(workspace)}
+${DEMO_SEGMENTS}`,
+  );
   // From src/bench (a checkout) or dist/src/bench (the built package), the command is two or three folders up.
   const bin = ['../../bin/segtrack.mjs', '../../../bin/segtrack.mjs']
     .map((p) => fileURLToPath(new URL(p, import.meta.url)))

@@ -1,4 +1,20 @@
 /**
+ * The demo's schemes, one of each kind a run computes (RFM, lifecycle, a dimension, rules); the
+ * benchmark runs the same.
+ */
+export const DEMO_SEGMENTS = `segments:
+  - {name: rfm, type: rfm}
+  - {name: lifecycle, type: lifecycle}
+  - {name: channel, type: dimension, column: acquisition_channel}
+  - name: value
+    type: rules
+    rules:
+      - {segment: VIP, where: "revenue_365d >= 1000 and orders_365d >= 5"}
+      - {segment: Active, where: "orders_365d >= 1"}
+      - {segment: Other, where: "true"}
+`;
+
+/**
  * The config `segtrack demo` writes next to the sample data it generates (also committed as
  * examples/demo/segtrack.yaml). The generated files already use the canonical column names, so
  * the sources need no column mapping.
@@ -17,17 +33,7 @@ sources:
   events: {file: data/events.${ext}}
   marketing_spend: {file: data/marketing_spend.${ext}}
   feedback: {file: data/feedback.${ext}}
-segments:
-  - {name: rfm, type: rfm}
-  - {name: lifecycle, type: lifecycle}
-  - {name: channel, type: dimension, column: acquisition_channel}
-  - name: value
-    type: rules
-    rules:
-      - {segment: VIP, where: "revenue_365d >= 1000 and orders_365d >= 5"}
-      - {segment: Active, where: "orders_365d >= 1"}
-      - {segment: Other, where: "true"}
-models:
+${DEMO_SEGMENTS}models:
   purchase: bgnbd
   spend: gamma_gamma
   time_unit: week
