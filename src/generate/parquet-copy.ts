@@ -24,17 +24,21 @@ export async function copyCsvToParquet(jobs: readonly ParquetJob[], engine?: Eng
   try {
     const d = db.dialect;
     for (const job of jobs) {
-      const types = job.columns.map((c) => {
+      const columnTypes: Record<string, string> = {};
+      for (const c of job.columns) {
         const col = canonicalColumn(job.table, c);
         if (!col) throw new Error(`${c} is not a column of the canonical table ${job.table}`);
-        return `${d.literal(c)}: ${d.literal(d.type(col.type))}`;
+        columnTypes[c] = d.type(col.type);
+      }
+      const scan = d.fileScan({
+        format: 'csv',
+        paths: [job.csv],
+        header: true,
+        delimiter: ',',
+        quote: '"',
+        columnTypes,
       });
-      const scan =
-        `read_csv(${d.literal(job.csv)}, header = true, delim = ',', quote = '"', ` +
-        `columns = {${types.join(', ')}})`;
-      await db.exec(
-        `COPY (SELECT * FROM ${scan}) TO ${d.literal(job.parquet)} (FORMAT parquet, COMPRESSION snappy)`,
-      );
+      await db.exec(d.copyToFile(`SELECT * FROM ${scan}`, job.parquet, 'parquet'));
     }
   } finally {
     if (own) await db.close();
