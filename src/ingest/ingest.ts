@@ -239,26 +239,37 @@ async function reconcileCustomers(tx: Engine, loadId: number): Promise<number> {
   return (await count(tx, 'customers')) - before;
 }
 
+/** Rejections of a load by table and reason, with the first three examples of each (standard SQL). */
 async function rejectionSummary(tx: Engine, loadId: number): Promise<Rejection[]> {
   const rows = await tx.query<{
     table_name: string;
     reason: string;
     n: number;
-    ex: { file: string; row: number; column: string | null; value: string | null }[];
+    file: string;
+    row_number: number;
+    column_name: string | null;
+    value: string | null;
   }>(
-    `SELECT table_name, reason, count(*) AS n, ` +
-      `list({'file': file, 'row': row_number, 'column': column_name, 'value': value} ORDER BY file, row_number)[1:3] AS ex ` +
-      `FROM rejected_rows WHERE load_id = ${loadId} GROUP BY table_name, reason ORDER BY table_name, n DESC, reason`,
+    `SELECT table_name, reason, n, file, row_number, column_name, value FROM (
+       SELECT table_name, reason, file, row_number, column_name, value,
+              count(*) OVER (PARTITION BY table_name, reason) AS n,
+              row_number() OVER (PARTITION BY table_name, reason ORDER BY file, row_number) AS k
+         FROM rejected_rows WHERE load_id = ${loadId}) r
+      WHERE k <= 3 ORDER BY table_name, n DESC, reason, k`,
   );
-  return rows.map((r) => ({
-    table: r.table_name,
-    reason: r.reason,
-    count: Number(r.n),
-    examples: r.ex.map((e) => ({
-      file: basename(e.file),
-      row: Number(e.row),
-      column: e.column,
-      value: e.value,
-    })),
-  }));
+  const out: Rejection[] = [];
+  for (const r of rows) {
+    let last = out[out.length - 1];
+    if (!last || last.table !== r.table_name || last.reason !== r.reason) {
+      last = { table: r.table_name, reason: r.reason, count: Number(r.n), examples: [] };
+      out.push(last);
+    }
+    last.examples.push({
+      file: basename(r.file),
+      row: Number(r.row_number),
+      column: r.column_name,
+      value: r.value,
+    });
+  }
+  return out;
 }
