@@ -56,8 +56,6 @@ export function canonicalValue(d: Dialect, table: CanonicalTableName, m: ColumnM
       return text;
     case 'json':
       return d.tryCast(raw, 'json');
-    case 'date':
-      return `CAST(${readAs(d, raw, 'timestamp', m.textInput === true)} AS ${d.type('date')})`;
     default:
       return readAs(d, raw, m.column.type, m.textInput === true);
   }

@@ -229,9 +229,7 @@ export async function prepareTable(tx: Engine, o: LoadTableOptions): Promise<Pre
       const t = types.get(c.name);
       const col = d.ident(c.name);
       if (t === undefined) return col;
-      const v =
-        t === 'date' ? `CAST(${readAs(d, col, 'timestamp')} AS ${d.type('date')})` : readAs(d, col, t);
-      return `${v} AS ${col}`;
+      return `${readAs(d, col, t)} AS ${col}`;
     }),
     ...typedEntries.map(([c], i) => `NULLIF(TRIM(${d.ident(c)}), '') AS ${rawName(i)}`),
   ];

@@ -74,7 +74,7 @@ export function unparseableReason(t: LogicalType): string {
 /**
  * SQL that reads a text value as a type, NULL when it does not. Integers must be whole numbers
  * (engines round `'1.5'` to 2 when cast directly); timestamps accept ISO forms with a zone offset
- * (converted to UTC); booleans accept true/false, yes/no, y/n, 1/0.
+ * (converted to UTC), dates accept the same and drop the time; booleans accept true/false, yes/no, y/n, 1/0.
  */
 export function readAs(d: Engine['dialect'], expr: string, t: LogicalType, fromText = true): string {
   switch (t) {
@@ -84,6 +84,9 @@ export function readAs(d: Engine['dialect'], expr: string, t: LogicalType, fromT
     }
     case 'timestamp':
       return d.tryTimestamp(expr, fromText);
+    case 'date':
+      // Read as a timestamp first: a plain date cast would reject '2011-12-01 08:26:00'-style text.
+      return d.cast(d.tryTimestamp(expr, fromText), 'date');
     case 'boolean':
       return `CASE lower(trim(CAST(${expr} AS ${d.type('string')}))) WHEN 'true' THEN TRUE WHEN 't' THEN TRUE WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'f' THEN FALSE WHEN 'no' THEN FALSE WHEN 'n' THEN FALSE WHEN '0' THEN FALSE END`;
     default:
