@@ -64,7 +64,10 @@ export class CommandContext {
   /** Opens the workspace; the caller closes it. */
   async open(config?: Config, options: OpenOptions = {}): Promise<Engine> {
     const limit = this.globals.memoryLimit;
-    return openWorkspace(this.workspacePath(config), limit !== undefined ? { memoryLimit: limit, ...options } : options);
+    return openWorkspace(
+      this.workspacePath(config),
+      limit !== undefined ? { memoryLimit: limit, ...options } : options,
+    );
   }
 
   /** Prints the result: the JSON document with --json, else the human rendering. */

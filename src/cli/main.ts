@@ -16,7 +16,10 @@ export function buildProgram(io: Io): Command {
     .option('--config <path>', 'config file', undefined)
     .option('--workspace <path>', 'workspace file (default: the config’s, else ./segtrack.duckdb)')
     .option('--json', 'print exactly one JSON document on stdout')
-    .option('--memory-limit <size>', 'cap the engine’s memory, e.g. 2GB (default: DuckDB’s, 80 % of RAM); beyond it work spills to disk')
+    .option(
+      '--memory-limit <size>',
+      'cap the engine’s memory, e.g. 2GB (default: DuckDB’s, 80 % of RAM); beyond it work spills to disk',
+    )
     .showHelpAfterError('(run `segtrack --help` for usage)')
     .exitOverride()
     .configureOutput({

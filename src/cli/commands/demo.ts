@@ -65,7 +65,9 @@ function renderDemo(r: DemoResult): string {
         s.segment,
         s.customers,
         Math.round(s.kpis['revenue']?.value ?? 0),
-        s.kpis['repeat_rate']?.value !== null && s.kpis['repeat_rate']?.value !== undefined ? `${(s.kpis['repeat_rate'].value * 100).toFixed(0)}%` : '—',
+        s.kpis['repeat_rate']?.value !== null && s.kpis['repeat_rate']?.value !== undefined
+          ? `${(s.kpis['repeat_rate'].value * 100).toFixed(0)}%`
+          : '—',
       ]),
     ),
     '',

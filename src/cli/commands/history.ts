@@ -7,23 +7,7 @@ import type { CommandContext } from '../context.js';
 import { num, table } from '../format.js';
 import { toCsv } from '../csv-text.js';
 import { dateFlag } from '../options.js';
-
-type Format = 'table' | 'json' | 'csv';
-
-/** The output format: --format, or json with the global --json. */
-export function formatOf(ctx: CommandContext, f: { format?: string }): Format {
-  const v = f.format ?? (ctx.json ? 'json' : 'table');
-  if (v !== 'table' && v !== 'json' && v !== 'csv')
-    throw userError('bad_flag', `--format must be table, json or csv, not '${v}'`);
-  return v;
-}
-
-/** Prints a result in the chosen format. */
-export function print(ctx: CommandContext, format: Format, json: unknown, csv: () => string, human: () => string): void {
-  if (format === 'json') ctx.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else if (format === 'csv') ctx.io.stdout.write(csv());
-  else ctx.io.stdout.write(`${human()}\n`);
-}
+import { formatOf, print } from '../output.js';
 
 /** `segtrack snapshots`, `trend` and `cohorts`: the history. */
 export function registerHistory(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -38,18 +22,33 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
       const engine = await ctx.open(config, { mustExist: true });
       try {
         const snapshots = await listSnapshots(engine);
-        const rows = snapshots.map((s) => ({ snapshot_id: s.snapshot_id, as_of: s.as_of, created_at: s.created_at, config_hash: s.config_hash }));
+        const rows = snapshots.map((s) => ({
+          snapshot_id: s.snapshot_id,
+          as_of: s.as_of,
+          created_at: s.created_at,
+          config_hash: s.config_hash,
+        }));
         print(
           ctx,
           format,
           { snapshots: rows },
-          () => toCsv(['snapshot_id', 'as_of', 'created_at', 'config_hash'], rows.map((r) => Object.values(r))),
+          () =>
+            toCsv(
+              ['snapshot_id', 'as_of', 'created_at', 'config_hash'],
+              rows.map((r) => Object.values(r)),
+            ),
           () =>
             rows.length === 0
               ? 'No snapshots yet: run `segtrack run` or `segtrack backfill`.'
               : table(
                   ['snapshot', 'as of', 'created', 'schemes', 'config'],
-                  snapshots.map((s) => [String(s.snapshot_id), s.as_of, s.created_at.slice(0, 19), s.schemes.join(', '), s.config_hash.slice(0, 10)]),
+                  snapshots.map((s) => [
+                    String(s.snapshot_id),
+                    s.as_of,
+                    s.created_at.slice(0, 19),
+                    s.schemes.join(', '),
+                    s.config_hash.slice(0, 10),
+                  ]),
                 ),
         );
       } finally {
@@ -81,12 +80,17 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
           () =>
             toCsv(
               ['segment', 'period', 'value', 'ci_low', 'ci_high', 'snapshot_id'],
-              series.flatMap((s) => s.points.map((p) => [s.segment, p.period, p.value, p.ci_low, p.ci_high, p.snapshot_id])),
+              series.flatMap((s) =>
+                s.points.map((p) => [s.segment, p.period, p.value, p.ci_low, p.ci_high, p.snapshot_id]),
+              ),
             ),
           () =>
             table(
               ['segment', ...periods.map((p) => p.slice(0, f.period === 'month' ? 7 : 10))],
-              series.map((s) => [s.segment, ...periods.map((p) => num(s.points.find((x) => x.period === p)?.value ?? null, 2))]),
+              series.map((s) => [
+                s.segment,
+                ...periods.map((p) => num(s.points.find((x) => x.period === p)?.value ?? null, 2)),
+              ]),
             ),
         );
       } finally {
@@ -104,7 +108,8 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
     .action(async (f: { period: string; metric: string; asOf?: string; format?: string }, cmd: Command) => {
       const ctx = context(cmd);
       const format = formatOf(ctx, f);
-      if (f.period !== 'month' && f.period !== 'week') throw userError('bad_flag', `--period must be month or week, not '${f.period}'`);
+      if (f.period !== 'month' && f.period !== 'week')
+        throw userError('bad_flag', `--period must be month or week, not '${f.period}'`);
       if (f.metric !== 'retention' && f.metric !== 'revenue')
         throw userError('bad_flag', `--metric must be retention or revenue, not '${f.metric}'`);
       const config = await ctx.optionalConfig();
@@ -118,7 +123,11 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
           ctx,
           format,
           r,
-          () => toCsv(['cohort', 'size', ...Array.from({ length: width }, (_, k) => `p${k}`)], r.cohorts.map((c) => [c.cohort, c.size, ...c.values])),
+          () =>
+            toCsv(
+              ['cohort', 'size', ...Array.from({ length: width }, (_, k) => `p${k}`)],
+              r.cohorts.map((c) => [c.cohort, c.size, ...c.values]),
+            ),
           () =>
             table(
               ['cohort', 'size', ...Array.from({ length: Math.min(width, 13) }, (_, k) => String(k))],
@@ -129,5 +138,4 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
         await engine.close();
       }
     });
-
 }

@@ -47,14 +47,22 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
           );
           if (!segs.some((s) => s.segment === f.segment))
             throw userError('unknown_segment', `scheme '${f.scheme}' has no segment '${f.segment}'`, {
-              hint: didYouMean(f.segment, segs.map((s) => s.segment)),
+              hint: didYouMean(
+                f.segment,
+                segs.map((s) => s.segment),
+              ),
             });
         }
-        const wanted = (f.features ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const wanted = (f.features ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const available = (await describeColumns(engine, 'features')).map((c) => c.name);
         for (const w of wanted)
           if (!available.includes(w))
-            throw userError('unknown_feature', `'${w}' is not a feature column`, { hint: didYouMean(w, available) });
+            throw userError('unknown_feature', `'${w}' is not a feature column`, {
+              hint: didYouMean(w, available),
+            });
         const cols = wanted.map((w) => `f.${d.ident(w)}`);
         const sql =
           `SELECT m.customer_id, m.segment${cols.length ? `, ${cols.join(', ')}` : ''} FROM snapshot_members m ` +
@@ -66,8 +74,17 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
           const out = resolve(f.out);
           await engine.exec(d.copyToFile(sql, out, format as 'csv' | 'parquet' | 'json'));
           const [n] = await engine.query(`SELECT count(*) AS n FROM (${sql})`);
-          const result = { out, rows: Number(n?.['n'] ?? 0), snapshot_id: snap.snapshot_id, scheme: f.scheme, segment: f.segment ?? null };
-          ctx.emit(result, () => `Wrote ${result.rows} members of ${f.scheme}${f.segment ? `/${f.segment}` : ''} to ${out}`);
+          const result = {
+            out,
+            rows: Number(n?.['n'] ?? 0),
+            snapshot_id: snap.snapshot_id,
+            scheme: f.scheme,
+            segment: f.segment ?? null,
+          };
+          ctx.emit(
+            result,
+            () => `Wrote ${result.rows} members of ${f.scheme}${f.segment ? `/${f.segment}` : ''} to ${out}`,
+          );
           return;
         }
         const rows = await engine.query(sql);
@@ -75,7 +92,13 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
           ctx.io.stdout.write(
             `${JSON.stringify({ snapshot_id: snap.snapshot_id, scheme: f.scheme, segment: f.segment ?? null, members: rows }, null, 2)}\n`,
           );
-        else ctx.io.stdout.write(toCsv(['customer_id', 'segment', ...wanted], rows.map((r) => Object.values(r))));
+        else
+          ctx.io.stdout.write(
+            toCsv(
+              ['customer_id', 'segment', ...wanted],
+              rows.map((r) => Object.values(r)),
+            ),
+          );
       } finally {
         await engine.close();
       }

@@ -60,7 +60,12 @@ export function registerRun(program: Command, context: (cmd: Command) => Command
             `${r.snapshots.length} snapshots from ${from} to ${to}:`,
             table(
               ['snapshot', 'as of', 'customers', 'ms'],
-              r.runs.map((x) => [String(x.snapshot_id), x.as_of, x.customers, Object.values(x.timings_ms).reduce((a, b) => a + b, 0)]),
+              r.runs.map((x) => [
+                String(x.snapshot_id),
+                x.as_of,
+                x.customers,
+                Object.values(x.timings_ms).reduce((a, b) => a + b, 0),
+              ]),
             ),
           ].join('\n'),
         );

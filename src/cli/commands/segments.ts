@@ -8,7 +8,7 @@ import type { CommandContext } from '../context.js';
 import { toCsv } from '../csv-text.js';
 import { num, table } from '../format.js';
 import { intFlag } from '../options.js';
-import { formatOf, print } from './history.js';
+import { formatOf, print } from '../output.js';
 
 /** A KPI value for people: percentages for shares, two decimals for money, whole counts. */
 export function showValue(kpi: string, v: number | null | undefined): string {
@@ -24,7 +24,10 @@ function cellText(kpi: string, c: KpiCell | undefined, flag: string): string {
   if (!c) return '';
   if (c.available === false) return 'n/a';
   const v = showValue(kpi, c.value);
-  const ci = c.ci_low !== null && c.ci_high !== null ? ` [${showValue(kpi, c.ci_low)}–${showValue(kpi, c.ci_high)}]` : '';
+  const ci =
+    c.ci_low !== null && c.ci_high !== null
+      ? ` [${showValue(kpi, c.ci_low)}–${showValue(kpi, c.ci_high)}]`
+      : '';
   return `${v}${ci}${flag}`;
 }
 
@@ -38,70 +41,100 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
     .option('--kpis <list>', 'comma-separated KPIs to show (default: the snapshot’s)')
     .option('--sort <kpi>', 'rank segments by this KPI, best first (by its direction)')
     .option('--format <format>', 'table | json | csv')
-    .action(async (f: { scheme: string; snapshot?: string; kpis?: string; sort?: string; format?: string }, cmd: Command) => {
-      const ctx = context(cmd);
-      const format = formatOf(ctx, f);
-      const config = await ctx.optionalConfig();
-      const engine = await ctx.open(config, { mustExist: true });
-      try {
-        const snap = await resolveSnapshot(engine, intFlag('--snapshot', f.snapshot));
-        const wanted = f.kpis?.split(',').map((s) => s.trim()).filter(Boolean);
-        const t = await segmentTable(engine, snap, f.scheme, wanted);
-        let rows: SegmentRow[] = t.segments;
-        if (f.sort !== undefined) {
-          const def = kpiDefinition(f.sort) ?? config?.kpis?.custom?.find((c) => c.name === f.sort);
-          if (!rows.some((r) => r.kpis[f.sort!] !== undefined))
-            throw userError('unknown_kpi', `--sort ${f.sort}: the table has no such KPI`, {
-              hint: `KPIs: ${Object.keys(rows[0]?.kpis ?? {}).join(', ')}`,
-            });
-          const ranked = rankValues(
-            rows.map((r) => ({ segment: r.segment, customers: r.customers, kpi: r.kpis[f.sort!] as unknown as KpiValue })),
-            def?.direction ?? 'higher',
-          );
-          rows = ranked.map((x) => rows.find((r) => r.segment === x.segment)!);
-        }
-        const kpis = Object.keys(rows[0]?.kpis ?? t.base.kpis);
-        const csvKpis = kpis.filter((k) => k !== 'customers');
-        const json = { scheme: f.scheme, snapshot_id: snap.snapshot_id, as_of: snap.as_of, segments: rows, base: t.base };
-        print(
-          ctx,
-          format,
-          json,
-          () =>
-            toCsv(
-              // The customers column already holds the `customers` KPI: one column of that name only.
-              ['segment', 'customers', ...csvKpis.flatMap((k) => [k, `${k}_ci_low`, `${k}_ci_high`]), 'flags'],
-              [...rows, t.base].map((r) => [
-                r.segment,
-                r.customers,
-                ...csvKpis.flatMap((k) => [r.kpis[k]?.value ?? null, r.kpis[k]?.ci_low ?? null, r.kpis[k]?.ci_high ?? null]),
-                r.flags.map((x) => `${x.kpi}:${x.direction}`).join(' '),
-              ]),
-            ),
-          () => {
-            const flagOf = (r: SegmentRow, k: string) => {
-              const x = r.flags.find((g) => g.kpi === k);
-              return x ? (x.direction === 'over' ? ' ▲' : ' ▼') : '';
-            };
-            const lines = [
-              `Scheme ${f.scheme}, snapshot ${snap.snapshot_id} as of ${snap.as_of}${f.sort ? `, ranked by ${f.sort}` : ''}`,
-              '',
-              table(
-                ['segment', ...kpis],
-                [...rows, t.base].map((r) => [r.segment, ...kpis.map((k) => cellText(k, r.kpis[k], flagOf(r, k)))]),
+    .action(
+      async (
+        f: { scheme: string; snapshot?: string; kpis?: string; sort?: string; format?: string },
+        cmd: Command,
+      ) => {
+        const ctx = context(cmd);
+        const format = formatOf(ctx, f);
+        const config = await ctx.optionalConfig();
+        const engine = await ctx.open(config, { mustExist: true });
+        try {
+          const snap = await resolveSnapshot(engine, intFlag('--snapshot', f.snapshot));
+          const wanted = f.kpis
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+          const t = await segmentTable(engine, snap, f.scheme, wanted);
+          let rows: SegmentRow[] = t.segments;
+          if (f.sort !== undefined) {
+            const def = kpiDefinition(f.sort) ?? config?.kpis?.custom?.find((c) => c.name === f.sort);
+            if (!rows.some((r) => r.kpis[f.sort!] !== undefined))
+              throw userError('unknown_kpi', `--sort ${f.sort}: the table has no such KPI`, {
+                hint: `KPIs: ${Object.keys(rows[0]?.kpis ?? {}).join(', ')}`,
+              });
+            const ranked = rankValues(
+              rows.map((r) => ({
+                segment: r.segment,
+                customers: r.customers,
+                kpi: r.kpis[f.sort!] as unknown as KpiValue,
+              })),
+              def?.direction ?? 'higher',
+            );
+            rows = ranked.map((x) => rows.find((r) => r.segment === x.segment)!);
+          }
+          const kpis = Object.keys(rows[0]?.kpis ?? t.base.kpis);
+          const csvKpis = kpis.filter((k) => k !== 'customers');
+          const json = {
+            scheme: f.scheme,
+            snapshot_id: snap.snapshot_id,
+            as_of: snap.as_of,
+            segments: rows,
+            base: t.base,
+          };
+          print(
+            ctx,
+            format,
+            json,
+            () =>
+              toCsv(
+                // The customers column already holds the `customers` KPI: one column of that name only.
+                [
+                  'segment',
+                  'customers',
+                  ...csvKpis.flatMap((k) => [k, `${k}_ci_low`, `${k}_ci_high`]),
+                  'flags',
+                ],
+                [...rows, t.base].map((r) => [
+                  r.segment,
+                  r.customers,
+                  ...csvKpis.flatMap((k) => [
+                    r.kpis[k]?.value ?? null,
+                    r.kpis[k]?.ci_low ?? null,
+                    r.kpis[k]?.ci_high ?? null,
+                  ]),
+                  r.flags.map((x) => `${x.kpi}:${x.direction}`).join(' '),
+                ]),
               ),
-              '',
-              '[low–high]: 95 % interval. ▲/▼: significantly above/below the rest of the customers (Benjamini–Hochberg, 5 % FDR).',
-            ];
-            const unavailable = Object.entries(t.base.kpis).filter(([, c]) => c.available === false);
-            for (const [k, c] of unavailable) lines.push(`${k}: n/a — ${c.reason ?? 'unavailable'}`);
-            return lines.join('\n');
-          },
-        );
-      } finally {
-        await engine.close();
-      }
-    });
+            () => {
+              const flagOf = (r: SegmentRow, k: string) => {
+                const x = r.flags.find((g) => g.kpi === k);
+                return x ? (x.direction === 'over' ? ' ▲' : ' ▼') : '';
+              };
+              const lines = [
+                `Scheme ${f.scheme}, snapshot ${snap.snapshot_id} as of ${snap.as_of}${f.sort ? `, ranked by ${f.sort}` : ''}`,
+                '',
+                table(
+                  ['segment', ...kpis],
+                  [...rows, t.base].map((r) => [
+                    r.segment,
+                    ...kpis.map((k) => cellText(k, r.kpis[k], flagOf(r, k))),
+                  ]),
+                ),
+                '',
+                '[low–high]: 95 % interval. ▲/▼: significantly above/below the rest of the customers (Benjamini–Hochberg, 5 % FDR).',
+              ];
+              const unavailable = Object.entries(t.base.kpis).filter(([, c]) => c.available === false);
+              for (const [k, c] of unavailable) lines.push(`${k}: n/a — ${c.reason ?? 'unavailable'}`);
+              return lines.join('\n');
+            },
+          );
+        } finally {
+          await engine.close();
+        }
+      },
+    );
 
   program
     .command('kpis')
@@ -135,10 +168,17 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
         ctx,
         format,
         { kpis },
-        () => toCsv(['name', 'unit', 'direction', 'description', 'formula', 'interval'], kpis.map((k) => [k.name, k.unit, k.direction, k.description, k.formula, k.interval])),
+        () =>
+          toCsv(
+            ['name', 'unit', 'direction', 'description', 'formula', 'interval'],
+            kpis.map((k) => [k.name, k.unit, k.direction, k.description, k.formula, k.interval]),
+          ),
         () =>
           kpis
-            .map((k) => `${k.name} (${k.unit}, ${k.direction} is better; interval: ${k.interval})\n  ${k.description}\n  = ${k.formula}`)
+            .map(
+              (k) =>
+                `${k.name} (${k.unit}, ${k.direction} is better; interval: ${k.interval})\n  ${k.description}\n  = ${k.formula}`,
+            )
             .join('\n\n'),
       );
     });
