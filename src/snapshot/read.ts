@@ -1,7 +1,7 @@
 import { userError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Engine } from '../engine/engine.js';
-import { BASE_SCHEME, ensureSnapshotSchema, type StoredFlag } from './store.js';
+import { BASE_SCHEME, type StoredFlag } from './store.js';
 
 /** A snapshot's identity (CONTRACT.md, `segtrack snapshots`). */
 export interface SnapshotInfo {
@@ -14,8 +14,13 @@ export interface SnapshotInfo {
 
 /** Every snapshot, oldest as-of first. */
 export async function listSnapshots(engine: Engine): Promise<SnapshotInfo[]> {
-  await ensureSnapshotSchema(engine);
-  const rows = await engine.query<{ snapshot_id: number; as_of: string; created_at: string; config_hash: string; schemes: string }>(
+  const rows = await engine.query<{
+    snapshot_id: number;
+    as_of: string;
+    created_at: string;
+    config_hash: string;
+    schemes: string;
+  }>(
     `SELECT snapshot_id, CAST(as_of AS VARCHAR) AS as_of, CAST(created_at AS VARCHAR) AS created_at, config_hash, schemes
        FROM snapshots ORDER BY as_of, snapshot_id`,
   );
@@ -72,7 +77,13 @@ export async function segmentTable(
   kpis?: string[],
 ): Promise<{ segments: SegmentRow[]; base: SegmentRow }> {
   requireScheme(snapshot, scheme);
-  const segs = await engine.query<{ scheme: string; segment: string; customers: number; flags: string; position: number }>(
+  const segs = await engine.query<{
+    scheme: string;
+    segment: string;
+    customers: number;
+    flags: string;
+    position: number;
+  }>(
     `SELECT scheme, segment, customers, flags, position FROM snapshot_segments
       WHERE snapshot_id = $1 AND scheme IN ($2, $3) ORDER BY position, segment`,
     [snapshot.snapshot_id, scheme, BASE_SCHEME],
@@ -96,7 +107,9 @@ export async function segmentTable(
   if (kpis)
     for (const k of kpis)
       if (!stored.includes(k))
-        throw userError('unknown_kpi', `snapshot ${snapshot.snapshot_id} has no KPI '${k}'`, { hint: didYouMean(k, stored) });
+        throw userError('unknown_kpi', `snapshot ${snapshot.snapshot_id} has no KPI '${k}'`, {
+          hint: didYouMean(k, stored),
+        });
   const order = kpis ?? stored;
   const row = (s: { scheme: string; segment: string; customers: number; flags: string }): SegmentRow => {
     const mine = values.filter((v) => v.scheme === s.scheme && v.segment === s.segment);
@@ -129,16 +142,40 @@ export async function trend(
   kpi: string,
   scheme: string,
   period: 'month' | 'week' | 'day' = 'month',
-): Promise<{ segment: string; points: { period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number }[] }[]> {
+): Promise<
+  {
+    segment: string;
+    points: {
+      period: string;
+      value: number | null;
+      ci_low: number | null;
+      ci_high: number | null;
+      snapshot_id: number;
+    }[];
+  }[]
+> {
   const d = engine.dialect;
   const snaps = await listSnapshots(engine);
   if (snaps.length === 0) await resolveSnapshot(engine);
   if (!snaps.some((s) => s.schemes.includes(scheme))) requireScheme(snaps[snaps.length - 1]!, scheme);
   const kpis = await engine.query<{ kpi: string }>(`SELECT DISTINCT kpi FROM snapshot_kpis`);
   if (!kpis.some((k) => k.kpi === kpi))
-    throw userError('unknown_kpi', `no snapshot has the KPI '${kpi}'`, { hint: didYouMean(kpi, kpis.map((k) => k.kpi)) });
+    throw userError('unknown_kpi', `no snapshot has the KPI '${kpi}'`, {
+      hint: didYouMean(
+        kpi,
+        kpis.map((k) => k.kpi),
+      ),
+    });
   // The latest snapshot of each period stands for the period.
-  const rows = await engine.query<{ segment: string; period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number; position: number }>(
+  const rows = await engine.query<{
+    segment: string;
+    period: string;
+    value: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    snapshot_id: number;
+    position: number;
+  }>(
     `WITH latest AS (
        SELECT snapshot_id, CAST(${d.dateTrunc(period, 'as_of')} AS VARCHAR) AS period,
               row_number() OVER (PARTITION BY ${d.dateTrunc(period, 'as_of')} ORDER BY as_of DESC, snapshot_id DESC) AS rn
@@ -149,10 +186,28 @@ export async function trend(
       WHERE k.scheme = $1 AND k.kpi = $2 ORDER BY position, k.segment, l.period`,
     [scheme, kpi],
   );
-  const out = new Map<string, { segment: string; points: { period: string; value: number | null; ci_low: number | null; ci_high: number | null; snapshot_id: number }[] }>();
+  const out = new Map<
+    string,
+    {
+      segment: string;
+      points: {
+        period: string;
+        value: number | null;
+        ci_low: number | null;
+        ci_high: number | null;
+        snapshot_id: number;
+      }[];
+    }
+  >();
   for (const r of rows) {
     const s = out.get(r.segment) ?? { segment: r.segment, points: [] };
-    s.points.push({ period: r.period, value: r.value, ci_low: r.ci_low, ci_high: r.ci_high, snapshot_id: Number(r.snapshot_id) });
+    s.points.push({
+      period: r.period,
+      value: r.value,
+      ci_low: r.ci_low,
+      ci_high: r.ci_high,
+      snapshot_id: Number(r.snapshot_id),
+    });
     out.set(r.segment, s);
   }
   return [...out.values()];

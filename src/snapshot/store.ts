@@ -68,7 +68,6 @@ export interface SnapshotContent {
  */
 export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise<number> {
   const d = engine.dialect;
-  await ensureSnapshotSchema(engine);
   return engine.transaction(async (tx) => {
     const [prev] = await tx.query(
       `SELECT snapshot_id FROM snapshots WHERE as_of = CAST($1 AS DATE) AND config_hash = $2`,
@@ -77,7 +76,13 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
     let id: number;
     if (prev) {
       id = Number(prev['snapshot_id']);
-      for (const t of ['snapshots', 'snapshot_schemes', 'snapshot_segments', 'snapshot_kpis', 'snapshot_members'])
+      for (const t of [
+        'snapshots',
+        'snapshot_schemes',
+        'snapshot_segments',
+        'snapshot_kpis',
+        'snapshot_members',
+      ])
         await tx.exec(`DELETE FROM ${t} WHERE snapshot_id = ${id}`);
     } else {
       const [last] = await tx.query(`SELECT coalesce(max(snapshot_id), 0) AS id FROM snapshots`);

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
+import { ensureSnapshotSchema } from '../snapshot/store.js';
 
 /** Bumped when the workspace layout changes in a way that needs a migration. */
 export const SCHEMA_VERSION = 1;
@@ -18,7 +19,7 @@ export function canonicalTableDdl(engine: Engine, table: CanonicalTableName, nam
 
 /**
  * Creates whatever the workspace lacks: the canonical tables (empty until ingested), the
- * quarantine of rejected rows, and the ingest bookkeeping. Safe to call on every open.
+ * quarantine of rejected rows, the ingest bookkeeping and the snapshot history. Safe to call on every open.
  */
 export async function ensureSchema(engine: Engine): Promise<void> {
   const d = engine.dialect;
@@ -39,6 +40,7 @@ export async function ensureSchema(engine: Engine): Promise<void> {
        table_name VARCHAR, path VARCHAR, size BIGINT, modified_at TIMESTAMP, load_id BIGINT, source_rows BIGINT)`,
   ];
   for (const s of statements) await engine.exec(s);
+  await ensureSnapshotSchema(engine);
   await engine.exec(
     `INSERT INTO segtrack_meta VALUES ('schema_version', ${d.literal(String(SCHEMA_VERSION))}) ON CONFLICT DO NOTHING`,
   );

@@ -14,11 +14,6 @@ export interface StatusResult {
   last_ingest: string | null;
 }
 
-async function tableExists(engine: Engine, name: string): Promise<boolean> {
-  const rows = await engine.query(`SELECT 1 FROM information_schema.tables WHERE table_name = $1`, [name]);
-  return rows.length > 0;
-}
-
 /** Rows per canonical table, snapshots and the last ingest of a workspace. */
 export async function workspaceStatus(engine: Engine, path: string): Promise<StatusResult> {
   const d = engine.dialect;
@@ -27,15 +22,11 @@ export async function workspaceStatus(engine: Engine, path: string): Promise<Sta
       `(SELECT count(*) FROM rejected_rows) AS __rejected, (SELECT CAST(max(finished_at) AS VARCHAR) FROM ingest_runs) AS __last`,
   );
   const c = counts[0] ?? {};
-  let snapshots = 0;
-  let latest: string | number | null = null;
-  if (await tableExists(engine, 'snapshots')) {
-    const [s] = await engine.query(
-      `SELECT count(*) AS n, (SELECT snapshot_id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1) AS latest FROM snapshots`,
-    );
-    snapshots = Number(s?.['n'] ?? 0);
-    latest = (s?.['latest'] as string | number | null) ?? null;
-  }
+  const [s] = await engine.query(
+    `SELECT count(*) AS n, (SELECT snapshot_id FROM snapshots ORDER BY as_of DESC, snapshot_id DESC LIMIT 1) AS latest FROM snapshots`,
+  );
+  const snapshots = Number(s?.['n'] ?? 0);
+  const latest = (s?.['latest'] as string | number | null) ?? null;
   return {
     workspace: path,
     tables: Object.fromEntries(CANONICAL_TABLES.map((t) => [t, { rows: Number(c[t] ?? 0) }])),
