@@ -44,6 +44,11 @@ export interface Engine {
 
   /** Runs one statement (or several separated by `;`), discarding any result. */
   exec(sql: string, params?: SqlValue[]): Promise<void>;
+  /**
+   * Runs one statement that writes rows whose order does not matter (a derived table, a bulk
+   * insert), letting the engine write in parallel. Never use it where row order is relied on.
+   */
+  execUnordered(sql: string): Promise<void>;
   /** Runs a query and returns every row as a plain object. */
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Runs a query and streams its result chunk by chunk, in bounded memory. */

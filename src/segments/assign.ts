@@ -63,7 +63,7 @@ export async function assignSegments(
       hint: 'add a scheme under segments:, e.g. {name: rfm, type: rfm}',
     });
   await engine.exec(`DROP TABLE IF EXISTS ${d.ident(table)}`);
-  await engine.exec(
+  await engine.execUnordered(
     `CREATE TEMP TABLE ${d.ident(table)} AS ` +
       schemes
         .map((s) => `SELECT ${d.literal(s.scheme)} AS scheme, segment, customer_id FROM (${s.sql})`)

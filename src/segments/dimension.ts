@@ -38,9 +38,9 @@ export const dimensionScheme: SchemeBuilder = async (scheme, ctx) => {
       const [q] = await ctx.engine.query(
         `SELECT ${[0.2, 0.4, 0.6, 0.8].map((p, i) => `${d.fn('quantile_disc', col, String(p))} AS q${i}`).join(', ')} FROM ${t} WHERE ${col} IS NOT NULL`,
       );
-      edges = [...new Set([0, 1, 2, 3].map((i) => Number(q?.[`q${i}`])).filter((x) => Number.isFinite(x)))].sort(
-        (a, b) => a - b,
-      );
+      edges = [
+        ...new Set([0, 1, 2, 3].map((i) => Number(q?.[`q${i}`])).filter((x) => Number.isFinite(x))),
+      ].sort((a, b) => a - b);
     }
     const names = [`< ${label(edges[0] ?? 0)}`];
     for (let i = 0; i < edges.length - 1; i++) names.push(`[${label(edges[i]!)}, ${label(edges[i + 1]!)})`);
@@ -83,7 +83,14 @@ export const dimensionScheme: SchemeBuilder = async (scheme, ctx) => {
 };
 
 /** Where a key of the scheme was written in the config. */
-export function position(ctx: { config: { path: string; positions?: Record<string, { line: number; column: number }> }; index: number }, key: string) {
-  const p = ctx.config.positions?.[`segments.${ctx.index}.${key}`] ?? ctx.config.positions?.[`segments.${ctx.index}`];
+export function position(
+  ctx: {
+    config: { path: string; positions?: Record<string, { line: number; column: number }> };
+    index: number;
+  },
+  key: string,
+) {
+  const p =
+    ctx.config.positions?.[`segments.${ctx.index}.${key}`] ?? ctx.config.positions?.[`segments.${ctx.index}`];
   return p ? { file: ctx.config.path, line: p.line, column: p.column } : { file: ctx.config.path };
 }

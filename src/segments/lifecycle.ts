@@ -65,7 +65,8 @@ export const lifecycleScheme: SchemeBuilder = async (scheme, ctx) => {
     segments: LIFECYCLE_SEGMENTS,
     meta: {
       thresholds_days: th,
-      derived_from: n > 0 ? `average days between orders of ${n} repeat customers (g50, g75, g90)` : 'defaults',
+      derived_from:
+        n > 0 ? `average days between orders of ${n} repeat customers (g50, g75, g90)` : 'defaults',
       configured: Object.keys(given),
     },
   };

@@ -121,8 +121,8 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
       await tx.exec(`INSERT INTO snapshot_segments VALUES ${segRows.slice(i, i + 500).join(', ')}`);
     for (let i = 0; i < kpiRows.length; i += 500)
       await tx.exec(`INSERT INTO snapshot_kpis VALUES ${kpiRows.slice(i, i + 500).join(', ')}`);
-    await tx.exec(
-      `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_id FROM ${d.ident(c.members)} ORDER BY scheme, segment`,
+    await tx.execUnordered(
+      `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_id FROM ${d.ident(c.members)}`,
     );
     return id;
   });

@@ -115,6 +115,22 @@ export class DuckDBEngine implements Engine {
     );
   }
 
+  execUnordered(sql: string): Promise<void> {
+    // DuckDB writes a CREATE TABLE AS / INSERT … SELECT on one thread while it must keep the
+    // insertion order (which ingestion needs for row numbers); lifting it for this one statement
+    // lets every thread write. The setting is per connection, and the lock keeps it to this one.
+    return this.guard(() =>
+      this.run(sql, async () => {
+        await this.connection.run('SET preserve_insertion_order = false');
+        try {
+          await this.connection.run(sql);
+        } finally {
+          await this.connection.run('SET preserve_insertion_order = true');
+        }
+      }),
+    );
+  }
+
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
     return this.guard(() =>
       this.run(sql, async () => {
