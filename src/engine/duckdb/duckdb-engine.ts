@@ -6,6 +6,7 @@ import {
   DuckDBDateValue,
   type DuckDBValue,
   type DuckDBType,
+  type DuckDBVector,
   DuckDBTypeId,
 } from '@duckdb/node-api';
 import { EngineError } from '../../core/errors.js';
@@ -203,6 +204,17 @@ export class DuckDBEngine implements Engine {
             const size = Math.min(CHUNK_ROWS, n - start);
             const chunk = DuckDBDataChunk.create(types, size);
             columns.forEach((c, i) => {
+              if (isTypedNumbers(c.values) && isPlainNumberType(types[i]!)) {
+                // Typed arrays of doubles or integers go straight into the vector (NaN → NULL).
+                const vector = chunk.getColumnVector(i) as DuckDBVector<number>;
+                const src = c.values;
+                for (let j = 0; j < size; j++) {
+                  const v = src[start + j]!;
+                  vector.setItem(j, Number.isNaN(v) ? null : v);
+                }
+                vector.flush();
+                return;
+              }
               const slice: DuckDBValue[] = new Array<DuckDBValue>(size);
               for (let j = 0; j < size; j++) slice[j] = toDuckValue(c.values[start + j] ?? null, types[i]!);
               chunk.setColumnValues(i, slice);
@@ -267,6 +279,15 @@ function wrapChunk(chunk: DuckDBDataChunk, names: readonly string[]): Chunk {
 }
 
 const MS_PER_DAY = 86_400_000;
+
+function isTypedNumbers(v: AppendColumn['values']): v is Float64Array | Int32Array {
+  return v instanceof Float64Array || v instanceof Int32Array;
+}
+
+/** Column types whose vectors take JavaScript numbers as they are. */
+function isPlainNumberType(type: DuckDBType): boolean {
+  return type.typeId === DuckDBTypeId.DOUBLE || type.typeId === DuckDBTypeId.INTEGER;
+}
 
 function toDuckValue(v: string | number | boolean | null, type: DuckDBType): DuckDBValue {
   if (v === null || (typeof v === 'number' && Number.isNaN(v))) return null;
