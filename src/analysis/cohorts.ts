@@ -28,7 +28,14 @@ export async function cohorts(
     period === 'month'
       ? `((EXTRACT(YEAR FROM ${b}) - EXTRACT(YEAR FROM ${a})) * 12 + EXTRACT(MONTH FROM ${b}) - EXTRACT(MONTH FROM ${a}))`
       : `CAST(${d.daysBetween(a, b)} / 7 AS INTEGER)`;
-  const rows = await engine.query<{ cohort: string; k: number; size: number; active: number; revenue: number; last_k: number }>(
+  const rows = await engine.query<{
+    cohort: string;
+    k: number;
+    size: number;
+    active: number;
+    revenue: number;
+    last_k: number;
+  }>(
     `WITH o AS (SELECT customer_id, ordered_at, revenue FROM orders WHERE status = 'completed' AND ordered_at < ${end}),
      f AS (SELECT customer_id, ${trunc('min(ordered_at)')} AS cohort FROM o GROUP BY customer_id),
      sizes AS (SELECT cohort, count(*) AS size FROM f GROUP BY cohort),
@@ -39,7 +46,10 @@ export async function cohorts(
             CAST(${diff('s.cohort', trunc(d.cast(d.literal(o.asOf), 'date')))} AS INTEGER) AS last_k
        FROM sizes s LEFT JOIN act a USING (cohort) ORDER BY s.cohort, a.k`,
   );
-  const byCohort = new Map<string, { size: number; lastK: number; at: Map<number, { active: number; revenue: number }> }>();
+  const byCohort = new Map<
+    string,
+    { size: number; lastK: number; at: Map<number, { active: number; revenue: number }> }
+  >();
   for (const r of rows) {
     const c = byCohort.get(r.cohort) ?? { size: Number(r.size), lastK: Number(r.last_k), at: new Map() };
     if (r.k !== null) c.at.set(Number(r.k), { active: Number(r.active), revenue: Number(r.revenue) });

@@ -49,8 +49,13 @@ export interface BenchResult {
   peak_rss_mb: number;
   /** Peak memory per phase: generation and ingestion run here, the pipeline in its own process. */
   peak_rss_mb_by_phase: Record<string, number>;
-  /** features + segments + kpis + snapshot: the time of one `segtrack run`. */
+  /** features + segments + kpis + snapshot: the time of one `segtrack run` without models. */
   pipeline_ms: number;
+  /**
+   * features + fit_purchase + fit_spend + score: a `segtrack run` with the models (BG/NBD and
+   * Gamma-Gamma), up to every customer scored in the feature table.
+   */
+  models_ms: number;
   machine: { cpus: number; node: string };
 }
 
@@ -127,8 +132,13 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
     await engine.close();
 
     progress('running the pipeline (features, segments, KPIs, snapshot) in its own process');
-    const pipeline = await runPipelineProcess(dir, csvWs);
+    const pipeline = await runPipelineProcess(dir, csvWs, false);
     for (const [stage, ms] of Object.entries(pipeline.timings_ms)) stages[stage] = ms;
+    progress('running the pipeline with the models (BG/NBD, Gamma-Gamma, scoring) in its own process');
+    const withModels = await runPipelineProcess(dir, csvWs, true);
+    const m = withModels.timings_ms;
+    stages['features_with_models'] = m['features'] ?? 0;
+    for (const s of ['fit_purchase', 'fit_spend', 'score']) stages[s] = m[s] ?? 0;
     const ownPeak = Math.round(process.resourceUsage().maxRSS / 1024);
 
     const rate = (ms: number | undefined) => (ms ? Math.round((sourceRows / ms) * 1000) : 0);
@@ -143,9 +153,14 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
         parquet: rate(pqResult.timings_ms.read_check),
       },
       total_ms: Math.round(performance.now() - started),
-      peak_rss_mb: Math.max(ownPeak, pipeline.peak_rss_mb),
-      peak_rss_mb_by_phase: { generate_and_ingest: ownPeak, pipeline: pipeline.peak_rss_mb },
+      peak_rss_mb: Math.max(ownPeak, pipeline.peak_rss_mb, withModels.peak_rss_mb),
+      peak_rss_mb_by_phase: {
+        generate_and_ingest: ownPeak,
+        pipeline: pipeline.peak_rss_mb,
+        pipeline_with_models: withModels.peak_rss_mb,
+      },
       pipeline_ms: Object.values(pipeline.timings_ms).reduce((a, b) => a + b, 0),
+      models_ms: ['features', 'fit_purchase', 'fit_spend', 'score'].reduce((a, s) => a + (m[s] ?? 0), 0),
       machine: { cpus: cpus().length, node: process.version },
     };
   } finally {
@@ -160,12 +175,13 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
 async function runPipelineProcess(
   dir: string,
   workspace: string,
+  models: boolean,
 ): Promise<{ timings_ms: Record<string, number>; peak_rss_mb: number }> {
-  const config = join(dir, 'pipeline.yaml');
+  const config = join(dir, models ? 'pipeline-models.yaml' : 'pipeline.yaml');
   writeFileSync(
     config,
     `workspace: ${JSON.stringify(workspace)}
-${DEMO_SEGMENTS}`,
+${DEMO_SEGMENTS}${models ? 'models: {purchase: bgnbd, spend: gamma_gamma, time_unit: week}\n' : ''}`,
   );
   // From src/bench (a checkout) or dist/src/bench (the built package), the command is two or three folders up.
   const bin = ['../../bin/segtrack.mjs', '../../../bin/segtrack.mjs']

@@ -76,7 +76,13 @@ export interface SchemeConfig {
 
 export interface KpiConfig {
   include?: string[];
-  custom?: { name: string; expression: string; unit?: string; direction?: 'higher' | 'lower'; description?: string }[];
+  custom?: {
+    name: string;
+    expression: string;
+    unit?: string;
+    direction?: 'higher' | 'lower';
+    description?: string;
+  }[];
 }
 
 export interface ModelsConfig {

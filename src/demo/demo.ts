@@ -114,7 +114,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     const quality = await runQuality(engine);
     // A year of monthly history, so trends and migrations have something to show on day one.
     const asOf = await resolveAsOf(engine, config.as_of);
-    const from = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 12, 0)).toISOString().slice(0, 10);
+    const from = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 12, 0))
+      .toISOString()
+      .slice(0, 10);
     progress(`building monthly snapshots from ${from} to ${asOf}`);
     const history = await backfill(engine, config, { from, to: asOf, every: 'month', progress });
     const latest = await resolveSnapshot(engine);

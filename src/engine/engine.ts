@@ -55,8 +55,11 @@ export interface Engine {
   stream(sql: string, params?: SqlValue[]): AsyncIterable<Chunk>;
   /** Runs a query and returns its numeric columns as typed arrays (NULL → NaN). */
   numericColumns(sql: string, params?: SqlValue[]): Promise<Record<string, Float64Array>>;
-  /** Appends rows given column-wise to an existing table, much faster than INSERTs. */
-  append(table: string, columns: AppendColumn[]): Promise<void>;
+  /**
+   * Appends rows given column-wise to an existing table (its plain, unquoted name), much faster
+   * than INSERTs; `temporary` for a table made with CREATE TEMP TABLE.
+   */
+  append(table: string, columns: AppendColumn[], options?: { temporary?: boolean }): Promise<void>;
   /**
    * Runs `work` in one transaction: all of it is committed, or on any error none of it is.
    * Statements inside must go through the `tx` handle.

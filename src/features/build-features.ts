@@ -5,11 +5,19 @@ import { categoriesStageSql, cacStageSql, eventsStageSql, feedbackStageSql } fro
 import { asOfSql, parseDay } from './as-of.js';
 import { eventTypeCounts, groupEventTypes, sanitizeEventType } from './event-types.js';
 import { featureColumns, type FeatureColumn } from './feature-columns.js';
-import { acquisitionsSql, featureSelectSql, lateCustomersSql, type Stages } from './feature-select.js';
+import {
+  acquisitionsSql,
+  type ExtraColumns,
+  featureSelectSql,
+  lateCustomersSql,
+  purchaseSummarySql,
+  type Stages,
+} from './feature-select.js';
 import { firstDayRevenueSql, ordersStageSql, preferredChannelSql } from './order-stage.js';
 import { distinctValuesSql, inlineValues } from './preference.js';
 
 export type { FeatureColumn, FeatureType } from './feature-columns.js';
+export type { ExtraColumns } from './feature-select.js';
 export { sanitizeEventType } from './event-types.js';
 
 /** Settings of {@link buildFeatures}. */
@@ -26,7 +34,23 @@ export interface FeatureOptions {
    * their 365 days whatever P is.
    */
   periodDays?: number;
+  /**
+   * A stage run once the per-customer aggregates exist and before the table is written: it gets
+   * the purchase summary query (`purchaseSummarySql`) and may add columns (model scores), so the
+   * table is written once.
+   */
+  models?: ModelStep;
 }
+
+/** Columns a model stage adds: their SQL (see `ExtraColumns`) and their definitions. */
+export interface ModelColumns extends ExtraColumns {
+  definitions: FeatureColumn[];
+  /** Quoted names of temporary tables the joins read, dropped once the table is written. */
+  temporaryTables: string[];
+}
+
+/** See {@link FeatureOptions.models}. */
+export type ModelStep = (engine: Engine, summarySql: string) => Promise<ModelColumns | undefined>;
 
 /** What {@link buildFeatures} made. */
 export interface FeatureInfo {
@@ -47,7 +71,7 @@ const RESERVED_TABLES = new Set<string>([
   'loaded_files',
 ]);
 
-function checkOptions(opts: FeatureOptions): Required<FeatureOptions> {
+function checkOptions(opts: FeatureOptions): Required<Omit<FeatureOptions, 'models'>> {
   const problems: Problem[] = [];
   const table = opts.table ?? 'features';
   const timeUnit = opts.timeUnit ?? 'week';
@@ -120,6 +144,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
   // needs to appear atomically.
   const create = (name: string, sql: string) => engine.exec(`CREATE TEMP TABLE ${name} AS ${sql}`);
   await dropStages(engine);
+  let extra: ModelColumns | undefined;
   try {
     const channels = inlineValues(await engine.query(distinctValuesSql(d, 'orders', 'channel')));
     const categories = inlineValues(await engine.query(distinctValuesSql(d, 'order_items', 'category')));
@@ -139,6 +164,8 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
     await create(stages.categories, categoriesStageSql(a, categories));
     await create(stages.cac, cacStageSql(a, `(${acquisitionsSql(a, stages)}) p`));
 
+    extra = opts.models ? await opts.models(engine, purchaseSummarySql(a, stages)) : undefined;
+
     const table = d.ident(o.table);
     const select = featureSelectSql(a, stages, {
       eventTypes,
@@ -146,6 +173,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
       categories,
       periodDays: o.periodDays,
       timeUnit: o.timeUnit,
+      ...(extra ? { extra } : {}),
     });
     const customers = await engine.transaction(async (tx) => {
       await tx.exec(`DROP TABLE IF EXISTS ${table}`);
@@ -153,9 +181,11 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
       const [row] = await tx.query(`SELECT COUNT(*) AS n FROM ${table}`);
       return Number(row?.['n'] ?? 0);
     });
-    return { table: o.table, asOf: o.asOf, customers, columns: featureColumns(eventTypes, o.periodDays) };
+    const columns = [...featureColumns(eventTypes, o.periodDays), ...(extra?.definitions ?? [])];
+    return { table: o.table, asOf: o.asOf, customers, columns };
   } finally {
     await dropStages(engine);
+    for (const t of extra?.temporaryTables ?? []) await engine.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
 

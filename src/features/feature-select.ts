@@ -92,6 +92,31 @@ export interface SelectOptions {
   categories: InlineValues;
   periodDays: number;
   timeUnit: 'week' | 'day';
+  /** Columns added after the standard ones (model scores), over the inner row `t`. */
+  extra?: ExtraColumns;
+}
+
+/** Columns a later stage adds to the feature table as it is written, with the joins they need. */
+export interface ExtraColumns {
+  /** `LEFT JOIN … ON …` clauses that may refer to the standard columns as `t.<name>`. */
+  joins: string[];
+  /** Name and SQL expression of each added column. */
+  columns: [string, string][];
+}
+
+/**
+ * Per customer with a completed order by the as-of date: the buy-till-you-die summary in whole
+ * days (`x`, `t_x_days`, `T_days`) and the mean repeat spend, as the feature table will hold
+ * them. Model stages fit on it before the table is written.
+ */
+export function purchaseSummarySql(a: AsOf, s: Pick<Stages, 'orders' | 'firstDay'>): string {
+  const txDays = a.d.daysBetween('o.first_order_at', 'o.last_order_at');
+  const bigTDays = a.d.daysBetween('o.first_order_at', a.date);
+  return (
+    `SELECT o.customer_id, o.purchase_days - 1 AS x, ${txDays} AS t_x_days, ${bigTDays} AS ${a.d.ident('T_days')}, ` +
+    `CASE WHEN o.purchase_days > 1 THEN (o.revenue_total - COALESCE(f.first_day_revenue, 0)) / (o.purchase_days - 1) END AS monetary_mean ` +
+    `FROM ${s.orders} o LEFT JOIN ${s.firstDay} f ON f.customer_id = o.customer_id WHERE o.orders_total > 0`
+  );
 }
 
 /**
@@ -210,9 +235,11 @@ export function featureSelectSql(a: AsOf, s: Stages, opts: SelectOptions): strin
   const outer = cols.map(([n]) =>
     n === 'age_band' ? `${ageBandSql('t.age')} AS age_band` : `t.${d.ident(n)}`,
   );
+  for (const [n, e] of opts.extra?.columns ?? []) outer.push(`${e} AS ${d.ident(n)}`);
   return (
     `SELECT ${outer.join(', ')} FROM (` +
     `SELECT ${cols.map(([n, e]) => `${e} AS ${d.ident(n)}`).join(', ')} ` +
-    `FROM ${p.from} ${joins.join(' ')} WHERE ${p.where}) t`
+    `FROM ${p.from} ${joins.join(' ')} WHERE ${p.where}) t` +
+    (opts.extra?.joins.length ? ` ${opts.extra.joins.join(' ')}` : '')
   );
 }

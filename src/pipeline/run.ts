@@ -6,6 +6,9 @@ import type { Engine } from '../engine/engine.js';
 import { buildFeatures, latestOrderDate, type FeatureInfo } from '../features/build-features.js';
 import { computeSnapshotKpis, selectedKpis } from './kpi-step.js';
 import { assignSegments } from '../segments/assign.js';
+import { modelStep, newModelReport, type ModelReport } from '../predict/model-step.js';
+import { modelReportJson } from '../predict/report.js';
+import { modelSettings, modelsWanted } from '../predict/settings.js';
 import { writeSnapshot } from '../snapshot/store.js';
 
 /** Settings for {@link runPipeline}. */
@@ -25,10 +28,16 @@ export interface RunResult {
   kpis: string[];
   primary_kpi: string | null;
   skipped_schemes: { scheme: string; type: string; reason: string }[];
+  /** The model fits when the run used models (see `modelsWanted`), else absent. */
+  models?: Record<string, unknown>;
 }
 
 /** The as-of date a run uses: given, else the config's, else the latest order date. */
-export async function resolveAsOf(engine: Engine, configAsOf: string | undefined, asOf?: string): Promise<string> {
+export async function resolveAsOf(
+  engine: Engine,
+  configAsOf: string | undefined,
+  asOf?: string,
+): Promise<string> {
   const chosen = asOf ?? configAsOf ?? (await latestOrderDate(engine));
   if (chosen === null || chosen === undefined)
     throw userError('no_orders', 'the workspace has no orders to compute features from', {
@@ -52,12 +61,28 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     return r;
   };
   const asOf = await resolveAsOf(engine, config.as_of, o.asOf);
+  const settings = modelSettings(config);
+  const report: ModelReport | undefined = modelsWanted(config) ? newModelReport(settings) : undefined;
   const features: FeatureInfo = await time('features', () =>
-    buildFeatures(engine, { asOf, timeUnit: config.models?.time_unit ?? 'week' }),
+    buildFeatures(engine, {
+      asOf,
+      timeUnit: settings.timeUnit,
+      ...(report ? { models: modelStep(settings, report) } : {}),
+    }),
   );
+  if (report) {
+    // The model stages ran inside the feature build: report them as stages of their own.
+    for (const [stage, ms] of Object.entries(report.timings_ms)) {
+      timings[stage] = ms;
+      timings['features']! -= ms;
+    }
+  }
+  const models = report ? modelReportJson(report) : undefined;
   const assignment = await time('segments', () => assignSegments(engine, features, config));
   const selection = selectedKpis(config);
-  const table = await time('kpis', () => computeSnapshotKpis(engine, config, features, assignment, selection));
+  const table = await time('kpis', () =>
+    computeSnapshotKpis(engine, config, features, assignment, selection),
+  );
   const id = await time('snapshot', () =>
     writeSnapshot(engine, {
       asOf,
@@ -72,6 +97,7 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
         skipped_schemes: assignment.skipped,
         primary_kpi: table.primary ?? null,
         kpi_notes: table.notes,
+        ...(models ? { models } : {}),
       },
     }),
   );
@@ -85,5 +111,6 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     kpis: table.kpis,
     primary_kpi: table.primary ?? null,
     skipped_schemes: assignment.skipped,
+    ...(models ? { models } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { dimensionScheme } from './dimension.js';
 import { lifecycleScheme } from './lifecycle.js';
 import { rfmScheme } from './rfm.js';
 import { rulesScheme } from './rules.js';
+import { churnRiskScheme } from './churn-risk.js';
+import { valueTiersScheme } from './value-tiers.js';
 import type { SchemeAssignment, SchemeBuilder } from './scheme.js';
 
 /** Scheme types this version can assign. The predictive and clustering types arrive with their models. */
@@ -14,6 +16,14 @@ export const BUILDERS: Partial<Record<SchemeConfig['type'], SchemeBuilder>> = {
   rfm: rfmScheme,
   lifecycle: lifecycleScheme,
   dimension: dimensionScheme,
+  value_tiers: valueTiersScheme,
+  churn_risk: churnRiskScheme,
+};
+
+/** Feature columns a scheme type needs (written by the model step). */
+const NEEDS: Partial<Record<SchemeConfig['type'], string>> = {
+  value_tiers: 'predicted_clv',
+  churn_risk: 'p_alive',
 };
 
 /** The schemes a run uses when the config lists none. */
@@ -52,6 +62,15 @@ export async function assignSegments(
         scheme: scheme.name,
         type: scheme.type,
         reason: `schemes of type ${scheme.type} need the predictive or clustering models, which this version does not have yet`,
+      });
+      continue;
+    }
+    const needs = NEEDS[scheme.type];
+    if (needs !== undefined && !features.columns.some((c) => c.name === needs)) {
+      skipped.push({
+        scheme: scheme.name,
+        type: scheme.type,
+        reason: `schemes of type ${scheme.type} need the model column ${needs}, and the models did not score this run (see the run's model problems)`,
       });
       continue;
     }

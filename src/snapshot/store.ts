@@ -44,6 +44,9 @@ export async function ensureSnapshotSchema(engine: Engine): Promise<void> {
     `CREATE TABLE IF NOT EXISTS snapshot_kpis (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR, kpi VARCHAR,
        value DOUBLE, ci_low DOUBLE, ci_high DOUBLE, ci_method VARCHAR, n BIGINT, available BOOLEAN, reason VARCHAR)`,
     `CREATE TABLE IF NOT EXISTS snapshot_members (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR, customer_id VARCHAR)`,
+    // Model fits and holdout validations (`segtrack fit`, `segtrack validate`), attached to the
+    // latest snapshot at the time (NULL before the first), as JSON.
+    `CREATE TABLE IF NOT EXISTS snapshot_models (snapshot_id BIGINT, kind VARCHAR, created_at TIMESTAMP, report VARCHAR)`,
   ];
   for (const s of statements) await engine.exec(s);
 }
@@ -123,6 +126,26 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
       await tx.exec(`INSERT INTO snapshot_kpis VALUES ${kpiRows.slice(i, i + 500).join(', ')}`);
     await tx.execUnordered(
       `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_id FROM ${d.ident(c.members)}`,
+    );
+    return id;
+  });
+}
+
+/**
+ * Stores a model report (`fit` or `validate`) with the latest snapshot and returns that
+ * snapshot's id (null when there is none yet).
+ */
+export async function storeModelReport(
+  engine: Engine,
+  kind: 'fit' | 'validate',
+  report: Record<string, unknown>,
+): Promise<number | null> {
+  const d = engine.dialect;
+  return engine.transaction(async (tx) => {
+    const [row] = await tx.query('SELECT MAX(snapshot_id) AS id FROM snapshots');
+    const id = row?.['id'] === null || row?.['id'] === undefined ? null : Number(row['id']);
+    await tx.exec(
+      `INSERT INTO snapshot_models VALUES (${id === null ? 'NULL' : id}, ${d.literal(kind)}, CURRENT_TIMESTAMP, ${d.literal(JSON.stringify(report))})`,
     );
     return id;
   });

@@ -85,25 +85,25 @@ describe('DuckDB engine', () => {
   });
 });
 
-  it('appends typed arrays across chunk boundaries, NaN as NULL', async () => {
-    engine = await DuckDBEngine.open(':memory:');
-    await engine.exec('CREATE TABLE t (k INTEGER, v DOUBLE)');
-    const n = 5000;
-    const k = new Int32Array(n).map((_, i) => i * 3);
-    const v = new Float64Array(n).map((_, i) => (i % 7 === 0 ? Number.NaN : i / 4));
-    await engine.append('t', [
-      { name: 'k', type: 'integer', values: k },
-      { name: 'v', type: 'double', values: v },
-    ]);
-    const [agg] = await engine.query(
-      'SELECT COUNT(*) AS n, SUM(k) AS sk, COUNT(v) AS nv, SUM(v) AS sv, MAX(k) AS mk FROM t',
-    );
-    let sv = 0;
-    let nv = 0;
-    for (const x of v)
-      if (!Number.isNaN(x)) {
-        sv += x;
-        nv++;
-      }
-    expect(agg).toEqual({ n, sk: (3 * (n - 1) * n) / 2, nv, sv, mk: 3 * (n - 1) });
-  });
+it('appends typed arrays across chunk boundaries, NaN as NULL', async () => {
+  engine = await DuckDBEngine.open(':memory:');
+  await engine.exec('CREATE TABLE t (k INTEGER, v DOUBLE)');
+  const n = 5000;
+  const k = new Int32Array(n).map((_, i) => i * 3);
+  const v = new Float64Array(n).map((_, i) => (i % 7 === 0 ? Number.NaN : i / 4));
+  await engine.append('t', [
+    { name: 'k', type: 'integer', values: k },
+    { name: 'v', type: 'double', values: v },
+  ]);
+  const [agg] = await engine.query(
+    'SELECT COUNT(*) AS n, SUM(k) AS sk, COUNT(v) AS nv, SUM(v) AS sv, MAX(k) AS mk FROM t',
+  );
+  let sv = 0;
+  let nv = 0;
+  for (const x of v)
+    if (!Number.isNaN(x)) {
+      sv += x;
+      nv++;
+    }
+  expect(agg).toEqual({ n, sk: (3 * (n - 1) * n) / 2, nv, sv, mk: 3 * (n - 1) });
+});

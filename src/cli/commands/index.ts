@@ -7,6 +7,7 @@ import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
 import { registerHistory } from './history.js';
 import { registerMembers } from './members.js';
+import { registerModels } from './models.js';
 import { registerRun } from './run.js';
 import { registerSegments } from './segments.js';
 
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerSegments(program, context);
   registerHistory(program, context);
   registerMembers(program, context);
+  registerModels(program, context);
 }

@@ -187,10 +187,13 @@ export class DuckDBEngine implements Engine {
     return out;
   }
 
-  append(table: string, columns: AppendColumn[]): Promise<void> {
+  append(table: string, columns: AppendColumn[], options: { temporary?: boolean } = {}): Promise<void> {
     return this.guard(() =>
       this.run(`append to ${table}`, async () => {
-        const appender = await this.connection.createAppender(table);
+        // Temporary tables live in DuckDB's `temp` catalog.
+        const appender = options.temporary
+          ? await this.connection.createAppender(table, 'main', 'temp')
+          : await this.connection.createAppender(table);
         try {
           const types: DuckDBType[] = [];
           for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));

@@ -1,0 +1,73 @@
+import type { Engine } from '../engine/engine.js';
+import { asOfSql, type AsOf } from '../features/as-of.js';
+import { purchaseSummarySql } from '../features/feature-select.js';
+import { firstDayRevenueSql, ordersStageSql } from '../features/order-stage.js';
+import { completed } from '../features/sql-parts.js';
+
+/** Every buyer's purchase summary as of a date, column-wise, in whole days. */
+export interface SummaryData {
+  x: Float64Array;
+  txDays: Float64Array;
+  bigTDays: Float64Array;
+  /** Mean repeat spend; NaN without a repeat purchase. */
+  monetary: Float64Array;
+  /** Purchase days in the holdout period, when one was asked for. */
+  holdout?: Float64Array;
+}
+
+/**
+ * Runs `work` with the per-customer order stages of the as-of date as temporary tables (the
+ * same SQL as the feature build, so a fit here sees exactly what the feature table holds), and
+ * drops them afterwards. `work` gets the quoted stage names.
+ */
+export async function withOrderStages<T>(
+  engine: Engine,
+  asOf: AsOf,
+  work: (stages: { orders: string; firstDay: string }) => Promise<T>,
+): Promise<T> {
+  const d = engine.dialect;
+  const stages = { orders: d.ident('_stage_models_orders'), firstDay: d.ident('_stage_models_first_day') };
+  const drop = async () => {
+    for (const s of Object.values(stages)) await engine.exec(`DROP TABLE IF EXISTS ${s}`);
+  };
+  await drop();
+  try {
+    await engine.exec(`CREATE TEMP TABLE ${stages.orders} AS ${ordersStageSql(asOf, 365, [])}`);
+    await engine.exec(`CREATE TEMP TABLE ${stages.firstDay} AS ${firstDayRevenueSql(asOf, stages.orders)}`);
+    return await work(stages);
+  } finally {
+    await drop();
+  }
+}
+
+/**
+ * Reads the summary of every customer who bought by `asOf` (from the stages), with their
+ * purchase days in (asOf, holdoutEnd] when `holdoutEnd` is given.
+ */
+export async function readSummary(
+  engine: Engine,
+  asOf: AsOf,
+  stages: { orders: string; firstDay: string },
+  holdoutEnd?: AsOf,
+): Promise<SummaryData> {
+  const d = engine.dialect;
+  const holdout = holdoutEnd
+    ? `SELECT customer_id, ${d.countDistinct(d.cast('ordered_at', 'date'))} AS n FROM orders ` +
+      `WHERE ${completed()} AND ordered_at >= ${asOf.end} AND ordered_at < ${holdoutEnd.end} GROUP BY customer_id`
+    : undefined;
+  const cols = await engine.numericColumns(
+    `SELECT s.x, s.t_x_days, s.${d.ident('T_days')} AS big_t, s.monetary_mean` +
+      (holdout ? `, COALESCE(h.n, 0) AS holdout_x` : '') +
+      ` FROM (${purchaseSummarySql(asOf, stages)}) s` +
+      (holdout ? ` LEFT JOIN (${holdout}) h ON h.customer_id = s.customer_id` : ''),
+  );
+  return {
+    x: cols['x'] ?? new Float64Array(0),
+    txDays: cols['t_x_days'] ?? new Float64Array(0),
+    bigTDays: cols['big_t'] ?? new Float64Array(0),
+    monetary: cols['monetary_mean'] ?? new Float64Array(0),
+    ...(holdout ? { holdout: cols['holdout_x'] ?? new Float64Array(0) } : {}),
+  };
+}
+
+export { asOfSql };
