@@ -10,6 +10,8 @@ import { digammaShift, lgammaShift, maxCount, shiftTable } from './math/shift-ta
 import { checkRfmFitData, startScales } from './fit-checks.js';
 import { fitByMaximumLikelihood, type FitOptions, type ModelFit } from './fit-result.js';
 import type { RfmSummary } from './summary.js';
+import { warmSpec } from './warm-start.js';
+import { intColumn, valueIndexOrIdentity } from './value-index.js';
 
 /** BG/NBD parameters: λ ~ Gamma(r, α) with α a rate, p ~ Beta(a, b). */
 export interface BgNbdParams {
@@ -53,38 +55,73 @@ export function bgnbdLogLikelihood(
   const b = Math.exp(logParams[3]!);
   const lnAlpha = Math.log(alpha);
   const lnA = Math.log(a);
-  const maxX = maxCount(summary.x, summary.length);
+  const { x: xs, tx: txs, T: Ts, weight } = summary;
+  const n = summary.length;
+  const maxX = maxCount(xs, n);
   const tr = shiftTable(r, maxX);
   const tb = shiftTable(b, maxX);
   const tab = shiftTable(a + b, maxX);
+
+  // Everything that depends on x alone, once per x from 0 to the largest (x is a count with few
+  // distinct values): the x-part of ln A, its derivatives, and ln(b + x − 1), 1/(b + x − 1).
+  const size = maxX + 1;
+  const cx = new Float64Array(size);
+  const crx = new Float64Array(size);
+  const cbx = new Float64Array(size);
+  const cabx = new Float64Array(size);
+  const lnB1 = new Float64Array(size);
+  const invB1 = new Float64Array(size);
+  for (let x = 0; x < size; x++) {
+    cx[x] = lgammaShift(tr, r, x) + r * lnAlpha + lgammaShift(tb, b, x) - lgammaShift(tab, a + b, x);
+    crx[x] = digammaShift(tr, r, x) + lnAlpha;
+    cabx[x] = digammaShift(tab, a + b, x);
+    cbx[x] = digammaShift(tb, b, x) - cabx[x]!;
+    if (x > 0) {
+      lnB1[x] = Math.log(b + x - 1);
+      invB1[x] = 1 / (b + x - 1);
+    }
+  }
+  // ln(α + T) and 1/(α + T) once per distinct T (and t_x) when times repeat, as whole days do.
+  const ti = valueIndexOrIdentity(Ts, n);
+  const txi = valueIndexOrIdentity(txs, n);
+  const tIdx = ti.index;
+  const txIdx = txi.index;
+  const lnT = ti.values.map((t) => Math.log(alpha + t));
+  const invT = ti.values.map((t) => 1 / (alpha + t));
+  const lnTx = txi.values.map((t) => Math.log(alpha + t));
+  const invTx = txi.values.map((t) => 1 / (alpha + t));
+  const xi = intColumn(xs, n);
+
   let ll = 0;
   let gr = 0;
   let gAlpha = 0;
   let ga = 0;
   let gb = 0;
-  const { x: xs, tx: txs, T: Ts, weight } = summary;
-  for (let i = 0; i < summary.length; i++) {
-    const x = xs[i]!;
+  for (let i = 0; i < n; i++) {
+    const x = xi[i]!;
     const w = weight[i]!;
-    const lnAT = Math.log(alpha + Ts[i]!);
+    const k = tIdx[i]!;
+    const lnAT = lnT[k]!;
+    const iAT = invT[k]!;
     const rx = r + x;
-    const dAB = digammaShift(tab, a + b, x);
-    let li =
-      lgammaShift(tr, r, x) + r * lnAlpha + lgammaShift(tb, b, x) - lgammaShift(tab, a + b, x) - rx * lnAT;
-    let dr = digammaShift(tr, r, x) + lnAlpha - lnAT;
-    let dAlpha = r / alpha - rx / (alpha + Ts[i]!);
-    let da = -dAB;
-    let db = digammaShift(tb, b, x) - dAB;
+    let li = cx[x]! - rx * lnAT;
+    let dr = crx[x]! - lnAT;
+    let dAlpha = r / alpha - rx * iAT;
+    let da = -cabx[x]!;
+    let db = cbx[x]!;
     if (x > 0) {
-      const lnAtx = Math.log(alpha + txs[i]!);
-      const lnD = lnA - Math.log(b + x - 1) + rx * (lnAT - lnAtx);
+      const j = txIdx[i]!;
+      const lnAtx = lnTx[j]!;
+      const iAtx = invTx[j]!;
+      const lnD = lnA - lnB1[x]! + rx * (lnAT - lnAtx);
       // ln(1 + e^lnD) and π = e^lnD / (1 + e^lnD), stable for either sign of lnD.
-      const pi = lnD > 0 ? 1 / (1 + Math.exp(-lnD)) : Math.exp(lnD) / (1 + Math.exp(lnD));
-      li += lnD > 0 ? lnD + Math.log1p(Math.exp(-lnD)) : Math.log1p(Math.exp(lnD));
+      const e = Math.exp(-Math.abs(lnD));
+      const pi = lnD > 0 ? 1 / (1 + e) : e / (1 + e);
+      li += (lnD > 0 ? lnD : 0) + Math.log1p(e);
       dr += pi * (lnAT - lnAtx);
-      dAlpha += pi * rx * (1 / (alpha + Ts[i]!) - 1 / (alpha + txs[i]!));
+      dAlpha += pi * rx * (iAT - iAtx);
       da += pi / a;
-      db -= pi / (b + x - 1);
+      db -= pi * invB1[x]!;
     }
     ll += w * li;
     gr += w * dr;
@@ -117,6 +154,7 @@ export function fitBgNbd(summary: RfmSummary, options: FitOptions = {}): BgNbdFi
     name: 'bgnbd',
     paramNames: BGNBD_PARAMS,
     logLikelihood: (phi, grad) => bgnbdLogLikelihood(summary, phi, grad),
+    ...warmSpec(summary, (sub, phi, grad) => bgnbdLogLikelihood(sub, phi, grad)),
     defaultStarts: [
       { r: 1, alpha: scale.alpha, a: 1, b: 1 },
       { r: 0.3, alpha: 0.3 * scale.alpha, a: 0.5, b: 3 },

@@ -7,7 +7,7 @@
  */
 
 import { userError } from '../core/errors.js';
-import { minimizeMultiStart } from './optimize.js';
+import { minimizeBfgs, minimizeMultiStart, type MultiStartResult } from './optimize.js';
 import type { Objective } from './objective.js';
 import { hessianFromGradient, logScaleStdErrors } from './std-errors.js';
 
@@ -62,6 +62,11 @@ export interface MaximumLikelihoodSpec {
   distinctRows: number;
   warnings: string[];
   options: FitOptions;
+  /**
+   * The same likelihood over a random subset of the rows, for large summaries: the starting
+   * points are explored on it, and only the best is refined on every row (see below).
+   */
+  warm?: { logLikelihood: LogLikelihood; customers: number };
 }
 
 /** Parameters estimated below this or above its inverse are reported as on the boundary. */
@@ -77,18 +82,11 @@ const MAX_ABS_LOG = 18.4;
 export function fitByMaximumLikelihood(spec: MaximumLikelihoodSpec): ModelFit {
   const { paramNames, options, customers } = spec;
   const k = paramNames.length;
-  const scale = 1 / customers;
-  const objective: Objective = (phi) => {
-    const grad = new Float64Array(k);
-    // Beyond e^±18 (1e-8 … 1e8) the likelihoods lose their digits to cancellation (ln Γ of huge
-    // shapes): report "undefined" so the search turns back, and a fit that keeps pressing against
-    // this wall ends as not converged instead of as a number made of rounding errors.
-    for (let i = 0; i < k; i++)
-      if (!(Math.abs(phi[i]!) <= MAX_ABS_LOG)) return { value: Number.NaN, gradient: grad };
-    const ll = spec.logLikelihood(phi, grad);
-    for (let i = 0; i < k; i++) grad[i] = -grad[i]! * scale;
-    return { value: -ll * scale, gradient: grad };
-  };
+  // Beyond e^±18 (1e-8 … 1e8) the likelihoods lose their digits to cancellation (ln Γ of huge
+  // shapes): the objective reports "undefined" there so the search turns back, and a fit that
+  // keeps pressing against this wall ends as not converged instead of as a number made of
+  // rounding errors.
+  const objective = meanObjective(spec.logLikelihood, k, customers);
   const starts = (options.starts ?? spec.defaultStarts).map((s) =>
     paramNames.map((p) => {
       const v = s[p];
@@ -104,10 +102,11 @@ export function fitByMaximumLikelihood(spec: MaximumLikelihoodSpec): ModelFit {
       return Math.log(v);
     }),
   );
-  const best = minimizeMultiStart(objective, starts, {
+  const stop = {
     maxIterations: options.maxIterations ?? 1000,
     gradientTolerance: options.gradientTolerance ?? 1e-9,
-  });
+  };
+  const best = warmStarted(spec, objective, starts, stop) ?? minimizeMultiStart(objective, starts, stop);
   const params: Record<string, number> = {};
   paramNames.forEach((p, i) => (params[p] = Math.exp(best.x[i]!)));
   const finite =
@@ -155,4 +154,50 @@ export function fitByMaximumLikelihood(spec: MaximumLikelihoodSpec): ModelFit {
     distinctRows: spec.distinctRows,
     warnings,
   };
+}
+
+/** The per-customer negative log-likelihood objective of a likelihood over `customers`. */
+function meanObjective(logLikelihood: LogLikelihood, k: number, customers: number): Objective {
+  const scale = 1 / customers;
+  return (phi) => {
+    const grad = new Float64Array(k);
+    for (let i = 0; i < k; i++)
+      if (!(Math.abs(phi[i]!) <= MAX_ABS_LOG)) return { value: Number.NaN, gradient: grad };
+    const ll = logLikelihood(phi, grad);
+    for (let i = 0; i < k; i++) grad[i] = -grad[i]! * scale;
+    return { value: -ll * scale, gradient: grad };
+  };
+}
+
+/**
+ * Two-stage fit for large summaries: every start is run on the random subset (`spec.warm`), then
+ * BFGS continues on all rows from the subset's optimum with the subset's inverse Hessian (both
+ * objectives are per-customer means, so their curvatures agree up to sampling noise). This is
+ * the full-data maximum likelihood — the subset only chooses where to start — at the cost of a
+ * few full evaluations instead of a multi-start's hundreds. Returns undefined (and the caller
+ * falls back to the plain multi-start on all rows) when there is no subset, the subset fit fails
+ * or the refinement does not converge.
+ */
+function warmStarted(
+  spec: MaximumLikelihoodSpec,
+  objective: Objective,
+  starts: number[][],
+  stop: { maxIterations: number; gradientTolerance: number },
+): MultiStartResult | undefined {
+  if (!spec.warm || spec.options.starts !== undefined) return undefined;
+  const k = spec.paramNames.length;
+  const warm = minimizeMultiStart(meanObjective(spec.warm.logLikelihood, k, spec.warm.customers), starts, {
+    maxIterations: stop.maxIterations,
+    gradientTolerance: 1e-7,
+  });
+  if (!warm.converged || !Number.isFinite(warm.value)) return undefined;
+  // On hundreds of thousands of rows the objective cannot be resolved to 1e-9 in the gradient (its
+  // rounding is larger): stop at 1e-8, still far below what the standard errors can see.
+  const refined = minimizeBfgs(objective, warm.x, {
+    maxIterations: stop.maxIterations,
+    gradientTolerance: Math.max(stop.gradientTolerance, 1e-8),
+    initialInverseHessian: warm.inverseHessian,
+  });
+  if (!refined.converged) return undefined;
+  return { ...refined, startsTried: starts.length, bestStart: warm.bestStart };
 }

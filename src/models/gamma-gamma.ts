@@ -10,8 +10,10 @@
 
 import { userError } from '../core/errors.js';
 import { digamma, lgamma } from './math/special.js';
+import { maxCount } from './math/shift-table.js';
 import { fitByMaximumLikelihood, type FitOptions, type ModelFit } from './fit-result.js';
 import type { SpendSummary } from './summary.js';
+import { warmSpec } from './warm-start.js';
 import { totalWeight } from './summary.js';
 
 /** Gamma-Gamma parameters: transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ). */
@@ -58,22 +60,35 @@ export function gammaGammaLogLikelihood(
   const lnG = Math.log(g);
   const lgq = lgamma(q);
   const psiQ = digamma(q);
+  const n = summary.length;
+  const { lnXz, lnZ } = spendLogs(summary);
+  // ln Γ(px+q) − ln Γ(px) − ln Γ(q) and the ψ terms depend on x alone: once per x up to the
+  // largest (x is a count with few distinct values).
+  const size = maxCount(summary.x, n) + 1;
+  const cx = new Float64Array(size);
+  const dpx = new Float64Array(size);
+  const dqx = new Float64Array(size);
+  for (let x = 1; x < size; x++) {
+    const px = p * x;
+    const psiPxq = digamma(px + q);
+    cx[x] = lgamma(px + q) - lgamma(px) - lgq;
+    dpx[x] = x * (psiPxq - digamma(px));
+    dqx[x] = psiPxq - psiQ;
+  }
   let ll = 0;
   let gp = 0;
   let gq = 0;
   let gg = 0;
-  for (let i = 0; i < summary.length; i++) {
+  for (let i = 0; i < n; i++) {
     const x = summary.x[i]!;
-    const z = summary.mbar[i]!;
     const w = summary.weight[i]!;
     const px = p * x;
-    const lnXz = Math.log(x * z);
-    const lnGxz = Math.log(g + x * z);
-    ll += w * (lgamma(px + q) - lgamma(px) - lgq + q * lnG + px * lnXz - Math.log(z) - (px + q) * lnGxz);
-    const psiPxq = digamma(px + q);
-    gp += w * x * (psiPxq - digamma(px) + lnXz - lnGxz);
-    gq += w * (psiPxq - psiQ + lnG - lnGxz);
-    gg += w * (q / g - (px + q) / (g + x * z));
+    const xz = x * summary.mbar[i]!;
+    const lnGxz = Math.log(g + xz);
+    ll += w * (cx[x]! + q * lnG + px * lnXz[i]! - lnZ[i]! - (px + q) * lnGxz);
+    gp += w * (dpx[x]! + x * (lnXz[i]! - lnGxz));
+    gq += w * (dqx[x]! + lnG - lnGxz);
+    gg += w * (q / g - (px + q) / (g + xz));
   }
   if (grad) {
     grad[0] = p * gp;
@@ -81,6 +96,23 @@ export function gammaGammaLogLikelihood(
     grad[2] = g * gg;
   }
   return ll;
+}
+
+const logsCache = new WeakMap<Float64Array, { lnXz: Float64Array; lnZ: Float64Array }>();
+
+/** ln(x z̄) and ln z̄ of every row: fixed for a summary, so computed once and cached. */
+function spendLogs(s: SpendSummary): { lnXz: Float64Array; lnZ: Float64Array } {
+  const hit = logsCache.get(s.mbar);
+  if (hit && hit.lnZ.length === s.length) return hit;
+  const lnXz = new Float64Array(s.length);
+  const lnZ = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    lnZ[i] = Math.log(s.mbar[i]!);
+    lnXz[i] = Math.log(s.x[i]!) + lnZ[i]!;
+  }
+  const logs = { lnXz, lnZ };
+  logsCache.set(s.mbar, logs);
+  return logs;
 }
 
 /** Weighted Pearson correlation of x and mean spend (NaN when either is constant). */
@@ -153,6 +185,7 @@ export function fitGammaGamma(summary: SpendSummary, options: GammaGammaOptions 
     name: 'gamma_gamma',
     paramNames: GAMMA_GAMMA_PARAMS,
     logLikelihood: (phi, grad) => gammaGammaLogLikelihood(summary, phi, grad),
+    ...warmSpec(summary, (sub, phi, grad) => gammaGammaLogLikelihood(sub, phi, grad)),
     defaultStarts: [
       { p: 1, q: 2, gamma: meanZ },
       { p: 5, q: 4, gamma: 0.6 * meanZ },

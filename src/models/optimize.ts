@@ -14,6 +14,11 @@ export interface MinimizeOptions {
   maxIterations?: number;
   /** Converged when the largest absolute gradient component is at most this (default 1e-8). */
   gradientTolerance?: number;
+  /**
+   * A starting inverse Hessian (n × n, row-major), e.g. from a fit of a similar objective: with a
+   * good one, BFGS takes Newton-like steps from the first iteration.
+   */
+  initialInverseHessian?: Float64Array;
 }
 
 /** The outcome of a minimisation. */
@@ -27,6 +32,8 @@ export interface MinimizeResult {
   evaluations: number;
   converged: boolean;
   message: string;
+  /** BFGS's inverse-Hessian approximation at the end (n × n, row-major). */
+  inverseHessian: Float64Array;
 }
 
 /** The best of several minimisations, with how many starts were run. */
@@ -66,6 +73,8 @@ export function minimizeBfgs(
   let x: Float64Array = Float64Array.from(x0);
   let { value, gradient } = f(x);
   let evaluations = 1;
+  let h = options.initialInverseHessian ? Float64Array.from(options.initialInverseHessian) : identity(n);
+  let scaled = options.initialInverseHessian !== undefined; // H₀ rescaled by eq. 6.20 after the first step
   const result = (iterations: number, converged: boolean, message: string): MinimizeResult => ({
     x,
     value,
@@ -75,12 +84,11 @@ export function minimizeBfgs(
     evaluations,
     converged,
     message,
+    inverseHessian: h,
   });
   if (!Number.isFinite(value) || !gradient.every(Number.isFinite)) {
     return result(0, false, 'objective is not finite at the starting point');
   }
-  let h = identity(n);
-  let scaled = false; // H₀ rescaled by eq. 6.20 after the first step
   const dir = new Float64Array(n);
   const hy = new Float64Array(n);
   for (let iter = 0; iter < maxIterations; iter++) {

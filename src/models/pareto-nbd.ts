@@ -25,6 +25,7 @@ import { hyp2f1UnitA, type UnitAHyp } from './math/hyp2f1.js';
 import { checkRfmFitData, startScales } from './fit-checks.js';
 import { fitByMaximumLikelihood, type FitOptions, type ModelFit } from './fit-result.js';
 import type { RfmSummary } from './summary.js';
+import { warmSpec } from './warm-start.js';
 
 /** Pareto/NBD parameters: λ ~ Gamma(r, α), μ ~ Gamma(s, β), α and β rates. */
 export interface ParetoNbdParams {
@@ -203,6 +204,7 @@ export function fitParetoNbd(summary: RfmSummary, options: FitOptions = {}): Par
     name: 'pareto_nbd',
     paramNames: PARETO_NBD_PARAMS,
     logLikelihood: (phi, grad) => paretoNbdLogLikelihood(summary, phi, grad),
+    ...warmSpec(summary, (sub, phi, grad) => paretoNbdLogLikelihood(sub, phi, grad)),
     defaultStarts: [
       { r: 1, alpha: scale.alpha, s: 1, beta: scale.T },
       { r: 0.5, alpha: 0.5 * scale.alpha, s: 0.5, beta: 0.5 * scale.T },

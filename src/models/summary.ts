@@ -7,6 +7,7 @@
  */
 
 import { userError, type Problem, UserError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
 import { finishHash, HASH_SEED, mixDouble, RowTable } from './double-hash.js';
 
 /** Distinct (x, t_x, T) rows with the number of customers having each. */
@@ -201,4 +202,29 @@ export function totalWeight(s: { weight: Float64Array; length: number }): number
   let w = 0;
   for (let i = 0; i < s.length; i++) w += s.weight[i]!;
   return w;
+}
+
+/** Summaries with more distinct rows than this are fitted in two stages (see `fitByMaximumLikelihood`). */
+export const WARM_START_ROWS = 40_000;
+
+/**
+ * A random subset of about `rows` of a summary's rows (each kept with probability
+ * rows / length, weights unchanged), from a fixed seed so that fits are reproducible; undefined
+ * when the summary is not larger than `rows`. Works for any summary shape: every Float64Array
+ * field with one entry per row is subset alike.
+ */
+export function subsampleRows<S extends { weight: Float64Array; length: number }>(
+  summary: S,
+  rows = WARM_START_ROWS,
+): S | undefined {
+  if (summary.length <= rows) return undefined;
+  const rng = new Rng(0x5e67, 7);
+  const p = rows / summary.length;
+  const keep: number[] = [];
+  for (let i = 0; i < summary.length; i++) if (rng.uniform() < p) keep.push(i);
+  const out: Record<string, unknown> = { ...summary, length: keep.length };
+  for (const [key, value] of Object.entries(summary))
+    if (value instanceof Float64Array && value.length >= summary.length)
+      out[key] = Float64Array.from(keep, (i) => value[i]!);
+  return out as S;
 }
