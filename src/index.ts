@@ -27,6 +27,28 @@ export { computeFlags } from './kpis/flags.js';
 export { rankSegments } from './kpis/rank.js';
 export { assignSegments } from './segments/assign.js';
 export { runPipeline, type RunResult } from './pipeline/run.js';
+export { fitBgNbd, type BgNbdParams } from './models/bgnbd.js';
+export {
+  scoreBgNbd,
+  bgnbdPAlive,
+  bgnbdConditionalExpected,
+  bgnbdExpectedTransactions,
+} from './models/bgnbd-score.js';
+export { fitParetoNbd, type ParetoNbdParams } from './models/pareto-nbd.js';
+export { scoreParetoNbd } from './models/pareto-nbd-score.js';
+export { fitGammaGamma, gammaGammaConditionalSpend, type GammaGammaParams } from './models/gamma-gamma.js';
+export {
+  collapseSummary,
+  collapseSpendSummary,
+  type RfmSummary,
+  type SpendSummary,
+} from './models/summary.js';
+export { fitModels } from './predict/fit-models.js';
+export { validateModels } from './predict/validate.js';
+export { modelSettings, type ModelSettings } from './predict/settings.js';
+export { kmeans } from './clusters/kmeans.js';
+export { chooseK } from './clusters/choose-k.js';
+export { prepareFeatures, applyTransform } from './clusters/prepare.js';
 export { backfill } from './pipeline/backfill.js';
 export { listSnapshots, segmentTable, trend } from './snapshot/read.js';
 export { cohorts } from './analysis/cohorts.js';
