@@ -1,6 +1,10 @@
+import type { Engine } from '../engine/engine.js';
 import { makeBlobs } from './blobs.js';
 import { chooseK } from './choose-k.js';
+import { decidePreparation } from './default-preparation.js';
 import { kmeans } from './kmeans.js';
+import { matrixFromColumns } from './matrix.js';
+import { prepareFeatures } from './prepare.js';
 
 /** Settings for the clustering benchmarks (synthetic Gaussian blobs, see makeBlobs). */
 export interface ClusterBenchOptions {
@@ -104,5 +108,80 @@ export async function benchAutoK(o: ClusterBenchOptions = {}): Promise<AutoKBenc
     auto_ms: performance.now() - t,
     chosen_k: r.k,
     reason: r.reason,
+  };
+}
+
+/** The feature columns {@link benchClusterStages} clusters on (always present in a feature table). */
+export const BENCH_FEATURES = [
+  'recency_days',
+  'tenure_days',
+  'orders_total',
+  'orders_365d',
+  'revenue_365d',
+  'aov',
+] as const;
+
+/** Timings of {@link benchClusterStages}: stages `kmeans_k8` and `kmeans_auto` on real features. */
+export interface ClusterStagesBench {
+  customers: number;
+  features: string[];
+  /** Pulling the columns as typed arrays and preparing them (not part of either stage). */
+  prepare_ms: number;
+  /** k = 8, one k-means++ initialisation, to convergence. */
+  kmeans_k8_ms: number;
+  kmeans_k8_iterations: number;
+  kmeans_k8_inertia: number;
+  /** Automatic k over 2–10 (sample fits, silhouettes, final full-data run). */
+  kmeans_auto_ms: number;
+  chosen_k: number;
+  reason: string;
+}
+
+/**
+ * Times the two clustering stages of `segtrack bench` on a real feature table: the columns of
+ * {@link BENCH_FEATURES} pulled as typed arrays (rows in customer_id order) and prepared as a
+ * kmeans scheme would by default (log1p by the skewness rule, standardised, median imputation),
+ * then k = 8 with one initialisation to convergence, then automatic k over 2–10.
+ *
+ * @example
+ * const r = await benchClusterStages(engine, 'features');
+ * stages['kmeans_k8'] = Math.round(r.kmeans_k8_ms);
+ * stages['kmeans_auto'] = Math.round(r.kmeans_auto_ms);
+ */
+export async function benchClusterStages(
+  engine: Engine,
+  featureTable = 'features',
+  o: { seed?: number; threads?: number | 'auto' } = {},
+): Promise<ClusterStagesBench> {
+  const d = engine.dialect;
+  const seed = o.seed ?? 1;
+  const t0 = performance.now();
+  const cols = await engine.numericColumns(
+    `SELECT ${BENCH_FEATURES.map((f) => d.ident(f)).join(', ')} FROM ${d.ident(featureTable)} ORDER BY customer_id`,
+  );
+  const columns = BENCH_FEATURES.map((f) => cols[f]!);
+  const decisions = decidePreparation(
+    BENCH_FEATURES.map((name) => ({ name })),
+    columns,
+  );
+  const { matrix } = prepareFeatures(
+    matrixFromColumns(columns, true),
+    decisions.map((x) => x.spec),
+  );
+  const t1 = performance.now();
+  const k8 = await kmeans(matrix, { k: 8, seed, nInit: 1, threads: o.threads ?? 'auto' });
+  const t2 = performance.now();
+  const auto = await chooseK(matrix, { seed, threads: o.threads ?? 'auto' });
+  const t3 = performance.now();
+  return {
+    customers: matrix.n,
+    features: [...BENCH_FEATURES],
+    prepare_ms: t1 - t0,
+    kmeans_k8_ms: t2 - t1,
+    kmeans_k8_iterations: k8.iterations,
+    kmeans_k8_inertia: k8.inertia,
+    kmeans_auto_ms: t3 - t2,
+    chosen_k: auto.k,
+    reason: auto.reason,
   };
 }

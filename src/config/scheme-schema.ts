@@ -41,9 +41,33 @@ const kmeansScheme = z
     name: schemeName,
     type: z.literal('kmeans'),
     features: z
-      .array(text)
+      .array(
+        z.union([
+          text,
+          z.strictObject({
+            name: text.describe('the feature column'),
+            log1p: z
+              .boolean()
+              .describe('ln(1 + x) first (default: when the values are ≥ 0 and skewed)')
+              .optional(),
+            winsorize: z
+              .union([
+                z.literal(false),
+                z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).refine((w) => w[0] < w[1], {
+                  message: 'winsorize must be [low quantile, high quantile] with low < high',
+                  ...params('config_out_of_range', 'for example `winsorize: [0.01, 0.99]`'),
+                }),
+              ])
+              .describe('clip to these quantiles, e.g. `[0.01, 0.99]` (default: no clipping)')
+              .optional(),
+            standardize: z.boolean().describe('scale to mean 0, sd 1 (default true)').optional(),
+          }),
+        ]),
+      )
       .min(1)
-      .describe('feature columns to cluster on, e.g. `[recency_days, orders_365d, revenue_365d]`'),
+      .describe(
+        'feature columns to cluster on, e.g. `[recency_days, orders_365d, revenue_365d]`, or `{name, log1p, winsorize, standardize}`',
+      ),
     k: z
       .union([z.literal('auto'), z.int().min(2)], { error: "expected a whole number ≥ 2 or 'auto'" })
       .describe("the number of clusters: a whole number ≥ 2, or 'auto'"),
@@ -55,7 +79,8 @@ const kmeansScheme = z
         ...params('config_out_of_range', 'for example `k_range: [2, 10]`'),
       })
       .optional(),
-    seed: z.int().optional(),
+    seed: z.int().describe('seed of the k-means++ draws (default 1)').optional(),
+    n_init: positiveInt.max(50).describe('k-means++ initialisations per k (default 3)').optional(),
   })
   .superRefine(
     (v: unknown, ctx) => {

@@ -3,6 +3,7 @@ import type { Config, SchemeConfig } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { FeatureInfo } from '../features/build-features.js';
 import { dimensionScheme } from './dimension.js';
+import { kmeansScheme } from './kmeans.js';
 import { lifecycleScheme } from './lifecycle.js';
 import { rfmScheme } from './rfm.js';
 import { rulesScheme } from './rules.js';
@@ -18,6 +19,7 @@ export const BUILDERS: Partial<Record<SchemeConfig['type'], SchemeBuilder>> = {
   dimension: dimensionScheme,
   value_tiers: valueTiersScheme,
   churn_risk: churnRiskScheme,
+  kmeans: kmeansScheme,
 };
 
 /** Feature columns a scheme type needs (written by the model step). */

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { registerBench } from './bench.js';
+import { registerClusters } from './clusters.js';
 import { registerDemo } from './demo.js';
+import { registerDrivers } from './drivers.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -23,4 +25,6 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerHistory(program, context);
   registerMembers(program, context);
   registerModels(program, context);
+  registerClusters(program, context);
+  registerDrivers(program, context);
 }

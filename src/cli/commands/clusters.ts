@@ -1,0 +1,136 @@
+import type { Command } from 'commander';
+import type { ClusterSchemeMeta } from '../../clusters/cluster-scheme-fit.js';
+import { userError } from '../../core/errors.js';
+import { requireScheme, resolveSnapshot } from '../../snapshot/read.js';
+import type { CommandContext } from '../context.js';
+import { num, table } from '../format.js';
+import { intFlag } from '../options.js';
+
+/** The stored fit of a kmeans scheme in a snapshot, with what `segtrack clusters --json` prints. */
+function clustersJson(
+  scheme: string,
+  snapshot: { snapshot_id: number; as_of: string },
+  m: ClusterSchemeMeta,
+) {
+  return {
+    scheme,
+    snapshot_id: snapshot.snapshot_id,
+    as_of: snapshot.as_of,
+    customers: m.customers,
+    k: m.k.chosen,
+    k_choice: m.k,
+    features: m.features,
+    seed: m.seed,
+    fit: m.fit,
+    clusters: m.clusters.map((c) => ({
+      id: c.id,
+      name: c.name,
+      status: c.status,
+      customers: c.size,
+      share: c.share,
+      drift: c.drift,
+      distinguishing: c.distinguishing,
+      profile: c.profile,
+      centroid: c.centroid,
+    })),
+    identity: m.identity,
+  };
+}
+
+function human(j: ReturnType<typeof clustersJson>): string {
+  const lines = [
+    `Scheme ${j.scheme}, snapshot ${j.snapshot_id} as of ${j.as_of}: ${j.k} clusters of ${num(j.customers)} customers`,
+    '',
+    `Choosing k (${j.k_choice.mode}): ${j.k_choice.reason}`,
+    table(
+      ['k', 'silhouette', 'inertia/customer', ''],
+      j.k_choice.scores.map((s) => [
+        s.k,
+        Number.isFinite(s.silhouette) ? s.silhouette.toFixed(3) : '—',
+        s.inertiaPerRow.toFixed(3),
+        s.k === j.k ? '← chosen' : '',
+      ]),
+    ),
+    '',
+    'Preparation: ' +
+      j.features
+        .map(
+          (f) =>
+            `${f.name}${f.log1p ? ' (log1p)' : ''}${f.winsorize ? ` winsorised ${f.winsorize.join('–')}` : ''}` +
+            (f.missing > 0 ? ` [${f.missing} missing → ${num(f.imputed_with, 2)}]` : ''),
+        )
+        .join(', '),
+    '',
+    table(
+      ['id', 'cluster', 'status', 'customers', 'share', 'drift'],
+      j.clusters.map((c) => [
+        c.id,
+        c.name,
+        c.status,
+        c.customers,
+        `${(c.share * 100).toFixed(1)}%`,
+        c.drift === null ? '' : c.drift.toFixed(3),
+      ]),
+    ),
+    '',
+  ];
+  for (const c of j.clusters) {
+    lines.push(`#${c.id} ${c.name}:`);
+    const shown = c.profile
+      .slice()
+      .sort((a, b) => Math.abs(b.std_diff) - Math.abs(a.std_diff))
+      .slice(0, 4);
+    for (const f of shown)
+      lines.push(
+        `  ${f.feature}: mean ${num(f.mean, 2)} (all ${num(f.base_mean, 2)}), median ${num(f.median, 2)} ` +
+          `(all ${num(f.base_median, 2)}), ${f.std_diff >= 0 ? '+' : ''}${f.std_diff.toFixed(2)} sd`,
+      );
+  }
+  const id = j.identity;
+  lines.push('');
+  if (id.previous_snapshot_id === null)
+    lines.push('Identity: first fit of this scheme, every cluster is new.');
+  else {
+    lines.push(
+      `Identity against snapshot ${id.previous_snapshot_id} (as of ${id.previous_as_of}): ` +
+        `${id.kept.length} kept, ${id.new.length} new (${id.new.map((x) => `#${x}`).join(', ') || 'none'}), ` +
+        `${id.gone.length} gone (${id.gone.map((g) => `#${g.id} ${g.name}`).join(', ') || 'none'}).`,
+    );
+    if (id.note) lines.push(id.note);
+  }
+  return lines.join('\n');
+}
+
+/** `segtrack clusters`: profiles, names, k-choice scores and identity changes of a kmeans scheme. */
+export function registerClusters(program: Command, context: (cmd: Command) => CommandContext): void {
+  program
+    .command('clusters')
+    .description('profiles, names, k-choice scores and identity changes of a cluster (kmeans) scheme')
+    .requiredOption('--scheme <scheme>', 'a kmeans scheme')
+    .option('--snapshot <id>', 'snapshot (default: the latest)')
+    .action(async (f: { scheme: string; snapshot?: string }, cmd: Command) => {
+      const ctx = context(cmd);
+      const config = await ctx.optionalConfig();
+      const engine = await ctx.open(config, { mustExist: true });
+      try {
+        const snap = await resolveSnapshot(engine, intFlag('--snapshot', f.snapshot));
+        requireScheme(snap, f.scheme);
+        const [row] = await engine.query<{ type: string; meta: string }>(
+          `SELECT type, meta FROM snapshot_schemes WHERE snapshot_id = $1 AND scheme = $2`,
+          [snap.snapshot_id, f.scheme],
+        );
+        if (!row || row.type !== 'kmeans')
+          throw userError(
+            'not_a_cluster_scheme',
+            `scheme '${f.scheme}' is of type ${row?.type ?? 'unknown'}, not kmeans`,
+            {
+              hint: 'name a scheme with `type: kmeans`',
+            },
+          );
+        const j = clustersJson(f.scheme, snap, JSON.parse(row.meta) as ClusterSchemeMeta);
+        ctx.emit(j, () => human(j));
+      } finally {
+        await engine.close();
+      }
+    });
+}
