@@ -20,6 +20,7 @@ import { generate } from '../generate/generate.js';
 import { copyCsvToParquet, type ParquetJob } from '../generate/parquet-copy.js';
 import { ingest } from '../ingest/ingest.js';
 import type { CanonicalTableName } from '../model/canonical.js';
+import { benchClusterStages, type ClusterStagesBench } from '../clusters/bench.js';
 import { openWorkspace } from '../workspace/workspace.js';
 
 /** Settings for {@link runBench}. */
@@ -56,6 +57,14 @@ export interface BenchResult {
    * Gamma-Gamma), up to every customer scored in the feature table.
    */
   models_ms: number;
+  /** The clustering stages' data (the feature table's customers × 6 features) and outcome. */
+  kmeans: {
+    customers: number;
+    features: string[];
+    k8_iterations: number;
+    auto_chosen_k: number;
+    auto_reason: string;
+  };
   machine: { cpus: number; node: string };
 }
 
@@ -139,6 +148,16 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
     const m = withModels.timings_ms;
     stages['features_with_models'] = m['features'] ?? 0;
     for (const s of ['fit_purchase', 'fit_spend', 'score']) stages[s] = m[s] ?? 0;
+    progress('clustering the feature table (k = 8, then automatic k)');
+    engine = await openWorkspace(csvWs);
+    let clusters: ClusterStagesBench;
+    try {
+      clusters = await benchClusterStages(engine, 'features');
+    } finally {
+      await engine.close();
+    }
+    stages['kmeans_k8'] = Math.round(clusters.kmeans_k8_ms);
+    stages['kmeans_auto'] = Math.round(clusters.kmeans_auto_ms);
     const ownPeak = Math.round(process.resourceUsage().maxRSS / 1024);
 
     const rate = (ms: number | undefined) => (ms ? Math.round((sourceRows / ms) * 1000) : 0);
@@ -161,6 +180,13 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
       },
       pipeline_ms: Object.values(pipeline.timings_ms).reduce((a, b) => a + b, 0),
       models_ms: ['features', 'fit_purchase', 'fit_spend', 'score'].reduce((a, s) => a + (m[s] ?? 0), 0),
+      kmeans: {
+        customers: clusters.customers,
+        features: clusters.features,
+        k8_iterations: clusters.kmeans_k8_iterations,
+        auto_chosen_k: clusters.chosen_k,
+        auto_reason: clusters.reason,
+      },
       machine: { cpus: cpus().length, node: process.version },
     };
   } finally {

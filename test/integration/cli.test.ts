@@ -99,12 +99,36 @@ describe('segtrack command line', () => {
       total_ms: number;
       peak_rss_mb: number;
       ingest_rows_per_s: { csv: number; parquet: number };
+      pipeline_ms: number;
+      models_ms: number;
+      kmeans: { customers: number; features: string[]; auto_chosen_k: number };
     }>(await runCli(['bench', '--customers', '2000', '--orders-per-customer', '5', '--json']));
     expect(r.customers).toBe(2000);
     expect(r.orders / r.customers).toBeGreaterThan(3);
     expect(Object.keys(r.stages_ms)).toEqual(
       expect.arrayContaining(['generate', 'ingest', 'ingest_parquet']),
     );
+    // CONTRACT.md's stage names for the pipeline, the models and clustering.
+    for (const s of [
+      'features',
+      'segments',
+      'kpis',
+      'snapshot',
+      'fit_purchase',
+      'fit_spend',
+      'score',
+      'kmeans_k8',
+      'kmeans_auto',
+    ])
+      expect(r.stages_ms[s], s).toBeGreaterThanOrEqual(0);
+    const st = r.stages_ms;
+    expect(r.pipeline_ms).toBe(st['features']! + st['segments']! + st['kpis']! + st['snapshot']!);
+    expect(r.models_ms).toBe(
+      st['features_with_models']! + st['fit_purchase']! + st['fit_spend']! + st['score']!,
+    );
+    expect(r.kmeans.features).toHaveLength(6);
+    expect(r.kmeans.customers).toBeGreaterThan(1900);
+    expect(r.kmeans.auto_chosen_k).toBeGreaterThanOrEqual(2);
     expect(r.total_ms).toBeGreaterThanOrEqual(r.stages_ms['ingest']!);
     expect(r.peak_rss_mb).toBeGreaterThan(0);
     expect(r.ingest_rows_per_s.csv).toBeGreaterThan(0);
