@@ -21,6 +21,8 @@ import { copyCsvToParquet, type ParquetJob } from '../generate/parquet-copy.js';
 import { ingest } from '../ingest/ingest.js';
 import type { CanonicalTableName } from '../model/canonical.js';
 import { benchClusterStages, type ClusterStagesBench } from '../clusters/bench.js';
+import { benchModelPath, type ModelPathBench } from '../predict/bench-path.js';
+import { modelSettings } from '../predict/settings.js';
 import { openWorkspace } from '../workspace/workspace.js';
 
 /** Settings for {@link runBench}. */
@@ -57,6 +59,12 @@ export interface BenchResult {
    * Gamma-Gamma), up to every customer scored in the feature table.
    */
   models_ms: number;
+  /**
+   * The models without the feature table, as the Python `lifetimes` library runs them: the
+   * per-customer summary from the orders, both fits, scores for every customer (see
+   * `benchModelPath`); in this process, so without a memory figure of its own.
+   */
+  model_path: ModelPathBench;
   /** The clustering stages' data (the feature table's customers × 6 features) and outcome. */
   kmeans: {
     customers: number;
@@ -156,6 +164,15 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
     } finally {
       await engine.close();
     }
+    progress('the models on their own: summary from orders, fits, scores (as lifetimes runs them)');
+    engine = await openWorkspace(csvWs);
+    let modelPath: ModelPathBench;
+    try {
+      modelPath = await benchModelPath(engine, modelSettings(configFromObject({ workspace: csvWs }, dir)));
+    } finally {
+      await engine.close();
+    }
+    stages['model_summary'] = modelPath.summary_ms;
     stages['kmeans_k8'] = Math.round(clusters.kmeans_k8_ms);
     stages['kmeans_auto'] = Math.round(clusters.kmeans_auto_ms);
     const ownPeak = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -180,6 +197,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
       },
       pipeline_ms: Object.values(pipeline.timings_ms).reduce((a, b) => a + b, 0),
       models_ms: ['features', 'fit_purchase', 'fit_spend', 'score'].reduce((a, s) => a + (m[s] ?? 0), 0),
+      model_path: modelPath,
       kmeans: {
         customers: clusters.customers,
         features: clusters.features,

@@ -13,7 +13,10 @@ import type { Objective } from './objective.js';
 const C1 = 1e-4;
 const C2 = 0.9;
 const MAX_BRACKET = 40;
-const MAX_ZOOM = 40;
+// Near the optimum the objective is flat to rounding and zooming further only spends evaluations
+// (a 753k-row likelihood spent 80 of them there); 12 cubic or bisection steps narrow the interval
+// by at least 0.8^12 ≈ 7 %, and a step with sufficient decrease is accepted after that.
+const MAX_ZOOM = 12;
 
 /** The accepted point of a line search. */
 export interface LineSearchResult {

@@ -7,7 +7,6 @@
  */
 
 import { userError, type Problem, UserError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
 import { finishHash, HASH_SEED, mixDouble, RowTable } from './double-hash.js';
 
 /** Distinct (x, t_x, T) rows with the number of customers having each. */
@@ -208,23 +207,30 @@ export function totalWeight(s: { weight: Float64Array; length: number }): number
 export const WARM_START_ROWS = 40_000;
 
 /**
- * A random subset of about `rows` of a summary's rows (each kept with probability
- * rows / length, weights unchanged), from a fixed seed so that fits are reproducible; undefined
- * when the summary is not larger than `rows`. Works for any summary shape: every Float64Array
- * field with one entry per row is subset alike.
+ * A pseudo-random subset of about `rows` of a summary's rows (weights unchanged): a row is kept
+ * when a hash of its values falls below rows / length, so the same data gives the same subset
+ * whatever order its rows come in (the engine may return them in any order), and fits are
+ * reproducible. Undefined when the summary is not larger than `rows`. Works for any summary
+ * shape: every Float64Array field with one entry per row is subset alike, and every one but the
+ * weight is hashed.
  */
 export function subsampleRows<S extends { weight: Float64Array; length: number }>(
   summary: S,
   rows = WARM_START_ROWS,
 ): S | undefined {
   if (summary.length <= rows) return undefined;
-  const rng = new Rng(0x5e67, 7);
-  const p = rows / summary.length;
+  const columns = Object.entries(summary).filter(
+    (e): e is [string, Float64Array] => e[1] instanceof Float64Array && e[1].length >= summary.length,
+  );
+  const hashed = columns.filter(([k]) => k !== 'weight').map(([, v]) => v);
+  const threshold = (rows / summary.length) * 4294967296;
   const keep: number[] = [];
-  for (let i = 0; i < summary.length; i++) if (rng.uniform() < p) keep.push(i);
+  for (let i = 0; i < summary.length; i++) {
+    let h = HASH_SEED;
+    for (const c of hashed) h = mixDouble(h, c[i]!);
+    if (finishHash(h) >>> 0 < threshold) keep.push(i);
+  }
   const out: Record<string, unknown> = { ...summary, length: keep.length };
-  for (const [key, value] of Object.entries(summary))
-    if (value instanceof Float64Array && value.length >= summary.length)
-      out[key] = Float64Array.from(keep, (i) => value[i]!);
+  for (const [key, value] of columns) out[key] = Float64Array.from(keep, (i) => value[i]!);
   return out as S;
 }

@@ -73,7 +73,9 @@ export function modelStep(settings: ModelSettings, report: ModelReport): ModelSt
   return async (engine: Engine, summarySql: string): Promise<ModelColumns | undefined> => {
     const d = engine.dialect;
     const cols = await engine.numericColumns(
-      `SELECT x, t_x_days, ${d.ident('T_days')} AS big_t, monetary_mean FROM (${summarySql}) s`,
+      // Sorted, so that the same data always gives the same rows in the same order and the fit
+      // is reproducible to the last digit (the engine returns unsorted rows in any order).
+      `SELECT x, t_x_days, ${d.ident('T_days')} AS big_t, monetary_mean FROM (${summarySql}) s ORDER BY 1, 2, 3, 4`,
     );
     const x = cols['x']!;
     const days = collapseSummary(x, cols['t_x_days']!, cols['big_t']!);

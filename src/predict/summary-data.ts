@@ -59,7 +59,9 @@ export async function readSummary(
     `SELECT s.x, s.t_x_days, s.${d.ident('T_days')} AS big_t, s.monetary_mean` +
       (holdout ? `, COALESCE(h.n, 0) AS holdout_x` : '') +
       ` FROM (${purchaseSummarySql(asOf, stages)}) s` +
-      (holdout ? ` LEFT JOIN (${holdout}) h ON h.customer_id = s.customer_id` : ''),
+      (holdout ? ` LEFT JOIN (${holdout}) h ON h.customer_id = s.customer_id` : '') +
+      // Sorted: the same data gives the same row order, so fits are reproducible to the last digit.
+      ` ORDER BY 1, 2, 3, 4${holdout ? ', 5' : ''}`,
   );
   return {
     x: cols['x'] ?? new Float64Array(0),

@@ -41,6 +41,7 @@ export function registerBench(program: Command, context: (cmd: Command) => Comma
             `  of which reading, typing and checking: ${num(r.ingest_read_check_rows_per_s.csv)} rows/s from CSV, ${num(r.ingest_read_check_rows_per_s.parquet)} rows/s from Parquet`,
             `pipeline (features, segments, kpis, snapshot): ${num(r.pipeline_ms)} ms, peak ${num(r.peak_rss_mb_by_phase['pipeline'])} MB`,
             `models (features, fit_purchase, fit_spend, score): ${num(r.models_ms)} ms, peak ${num(r.peak_rss_mb_by_phase['pipeline_with_models'])} MB`,
+            `models on their own (summary from orders, fits, scores; as lifetimes runs them): ${num(r.model_path.total_ms)} ms`,
             `k-means on ${num(r.kmeans.customers)} customers × ${r.kmeans.features.length} features: k = 8 in ${r.kmeans.k8_iterations} iterations; automatic k chose ${r.kmeans.auto_chosen_k}`,
             `total ${num(r.total_ms)} ms, peak memory ${num(r.peak_rss_mb)} MB`,
           ].join('\n'),
