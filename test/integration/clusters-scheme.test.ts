@@ -191,11 +191,22 @@ describe('kmeans scheme', () => {
     const engine = await workspace(path);
     await runPipeline(engine, config(3), { asOf: DATES[1]! });
     await engine.close();
-    const j = jsonOf<{ k: number; clusters: { id: number; name: string }[]; identity: unknown }>(
-      await runCli(['--workspace', path, '--json', 'clusters', '--scheme', 'clusters']),
-    );
+    const j = jsonOf<{
+      k: number;
+      customers: number;
+      clusters: {
+        id: number;
+        name: string;
+        customers: number;
+        kpis: Record<string, { value: number | null }>;
+      }[];
+      identity: unknown;
+    }>(await runCli(['--workspace', path, '--json', 'clusters', '--scheme', 'clusters']));
     expect(j.k).toBe(3);
     expect(j.clusters.map((c) => c.id)).toEqual([1, 2, 3]);
+    // Each cluster carries its row of the snapshot's KPI table.
+    for (const c of j.clusters) expect(c.kpis['customers']?.value).toBe(c.customers);
+    expect(j.clusters.reduce((a, c) => a + (c.kpis['revenue']?.value ?? 0), 0)).toBeGreaterThan(0);
     const text = await runCli(['--workspace', path, 'clusters', '--scheme', 'clusters']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Choosing k (fixed)');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ClusterSchemeMeta } from '../../clusters/cluster-scheme-fit.js';
 import { userError } from '../../core/errors.js';
-import { requireScheme, resolveSnapshot } from '../../snapshot/read.js';
+import { requireScheme, resolveSnapshot, segmentTable, type SegmentRow } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { num, table } from '../format.js';
 import { intFlag } from '../options.js';
@@ -11,7 +11,9 @@ function clustersJson(
   scheme: string,
   snapshot: { snapshot_id: number; as_of: string },
   m: ClusterSchemeMeta,
+  kpiRows: SegmentRow[],
 ) {
+  const kpisOf = new Map(kpiRows.map((r) => [r.segment, r]));
   return {
     scheme,
     snapshot_id: snapshot.snapshot_id,
@@ -32,6 +34,9 @@ function clustersJson(
       distinguishing: c.distinguishing,
       profile: c.profile,
       centroid: c.centroid,
+      // The cluster's row of the snapshot's segment × KPI table (the KPI catalogue).
+      kpis: kpisOf.get(c.name)?.kpis ?? {},
+      flags: kpisOf.get(c.name)?.flags ?? [],
     })),
     identity: m.identity,
   };
@@ -85,7 +90,16 @@ function human(j: ReturnType<typeof clustersJson>): string {
         `  ${f.feature}: mean ${num(f.mean, 2)} (all ${num(f.base_mean, 2)}), median ${num(f.median, 2)} ` +
           `(all ${num(f.base_median, 2)}), ${f.std_diff >= 0 ? '+' : ''}${f.std_diff.toFixed(2)} sd`,
       );
+    const kpis = Object.entries(c.kpis)
+      .filter(([, v]) => v.value !== null && v.value !== undefined)
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${num(v.value, 2)}`);
+    if (kpis.length > 0) lines.push(`  KPIs: ${kpis.join(', ')}`);
   }
+  lines.push(
+    '',
+    `The full KPI table per cluster: segtrack segments --scheme ${j.scheme} --snapshot ${j.snapshot_id}`,
+  );
   const id = j.identity;
   lines.push('');
   if (id.previous_snapshot_id === null)
@@ -127,7 +141,8 @@ export function registerClusters(program: Command, context: (cmd: Command) => Co
               hint: 'name a scheme with `type: kmeans`',
             },
           );
-        const j = clustersJson(f.scheme, snap, JSON.parse(row.meta) as ClusterSchemeMeta);
+        const kpis = await segmentTable(engine, snap, f.scheme);
+        const j = clustersJson(f.scheme, snap, JSON.parse(row.meta) as ClusterSchemeMeta, kpis.segments);
         ctx.emit(j, () => human(j));
       } finally {
         await engine.close();
