@@ -20,6 +20,9 @@ interface RunJson {
   };
 }
 
+const configs = new Map<unknown, string>();
+const cliConfig = (cli: unknown) => configs.get(cli)!;
+
 /** A workspace whose orders are `rows` (customer, day, revenue); returns its CLI runner. */
 async function workspace(name: string, rows: [string, string, number][]) {
   const lines = [
@@ -41,6 +44,7 @@ async function workspace(name: string, rows: [string, string, number][]) {
     }),
   );
   const cli = (...args: string[]) => runCli([...args, '--config', config, '--json']);
+  configs.set(cli, config);
   jsonOf(await cli('ingest'));
   return cli;
 }
@@ -63,6 +67,10 @@ describe('models on degenerate data', () => {
     expect(run.schemes).toEqual(['rfm']);
     expect(run.skipped_schemes.map((s) => s.scheme)).toEqual(['tier', 'risk']);
     expect(run.skipped_schemes[0]!.reason).toContain('predicted_clv');
+    // Without --json the run says why there are no models, with what to do.
+    const text = await runCli(['run', '--config', cliConfig(cli)]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/models: .*repeat.*\(hint: /);
     const seg = jsonOf<{
       segments: { kpis: Record<string, { value: number | null; available?: boolean; reason?: string }> }[];
     }>(await cli('segments', '--scheme', 'rfm'));

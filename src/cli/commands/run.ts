@@ -25,6 +25,7 @@ export function registerRun(program: Command, context: (cmd: Command) => Command
             `Snapshot ${r.snapshot_id} as of ${r.as_of}: ${num(r.customers)} customers, schemes ${r.schemes.join(', ')}`,
             `KPIs: ${r.kpis.join(', ')}`,
             ...r.skipped_schemes.map((s) => `skipped scheme ${s.scheme} (${s.type}): ${s.reason}`),
+            ...modelLines(r.models),
             '',
             table(
               ['stage', 'ms'],
@@ -73,4 +74,22 @@ export function registerRun(program: Command, context: (cmd: Command) => Command
         await engine.close();
       }
     });
+}
+
+/** The run's model fits in a line each, and every model problem with its hint. */
+function modelLines(models: Record<string, unknown> | undefined): string[] {
+  if (!models) return [];
+  const lines: string[] = [];
+  for (const key of ['purchase_model', 'spend_model']) {
+    const m = models[key] as { name: string; params: Record<string, number>; converged: boolean } | null;
+    if (m)
+      lines.push(
+        `model ${m.name}: ${Object.entries(m.params)
+          .map(([k, v]) => `${k} = ${v.toPrecision(4)}`)
+          .join(', ')}${m.converged ? '' : ' (not converged)'}`,
+      );
+  }
+  for (const p of (models['problems'] as { message: string; hint?: string }[] | undefined) ?? [])
+    lines.push(`models: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+  return lines;
 }
