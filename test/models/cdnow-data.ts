@@ -1,6 +1,7 @@
 /**
- * The CDNOW 2,357-customer sample (Fader, Hardie & Lee 2005) from ../shared/datasets/cdnow, beside
- * the repository: the calibration summary (x, t_x, T in weeks, mean repeat spend) and holdout
+ * The CDNOW 2,357-customer sample (Fader, Hardie & Lee 2005), as committed with the example
+ * (examples/cdnow/data, a copy of ../shared/datasets/cdnow, so the tests need nothing beside the
+ * repository): the calibration summary (x, t_x, T in weeks, mean repeat spend) and holdout
  * repeat-transaction counts computed from the raw transactions (weeks 40–78, 1997-10-01..1998-06-30,
  * same-day purchases merged, as in REFERENCE_RESULTS.md).
  */
@@ -12,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 
 export const CDNOW_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/datasets/cdnow',
+  '../../examples/cdnow/data',
 );
 
 function readGzLines(file: string): string[][] {

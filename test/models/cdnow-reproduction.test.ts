@@ -1,5 +1,5 @@
 /**
- * Reproduces the published CDNOW results (../shared/datasets/cdnow/REFERENCE_RESULTS.md): BG/NBD,
+ * Reproduces the published CDNOW results (examples/cdnow/data/REFERENCE_RESULTS.md): BG/NBD,
  * Pareto/NBD and Gamma-Gamma estimates, log-likelihoods, point predictions and the BG/NBD holdout
  * table by calibration frequency.
  */
