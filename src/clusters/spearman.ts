@@ -1,3 +1,5 @@
+import { pearson } from '../core/stats.js';
+
 /** First index in sorted[0..n) whose value is ≥ x (binary search). */
 function lowerBound(sorted: Float64Array, x: number): number {
   let lo = 0;
@@ -35,30 +37,6 @@ export function averageRanks(values: Float64Array): Float64Array {
     ranks[i] = (lowerBound(sorted, x) + 1 + upperBound(sorted, x)) / 2;
   }
   return ranks;
-}
-
-/** Pearson's correlation of two equally long arrays (NaN when either is constant). */
-export function pearson(x: Float64Array, y: Float64Array): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i]! - mx;
-    const b = y[i]! - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { userError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { asOfSql } from '../features/as-of.js';
-import { collapseSpendSummary, collapseSummary } from '../models/summary.js';
-import { fitJson, fitPurchaseModel, fitSpendModel } from './fit.js';
-import { unitDays, type ModelSettings } from './settings.js';
+import { purchaseSummarySql } from '../features/feature-select.js';
+import { fitBoth, fitsJson } from './fit.js';
+import type { ModelSettings } from './settings.js';
 import { readSummary, withOrderStages } from './summary-data.js';
 
 /**
@@ -18,29 +18,16 @@ export async function fitModels(
 ): Promise<Record<string, unknown>> {
   const asOf = asOfSql(engine.dialect, o.asOf);
   return withOrderStages(engine, asOf, async (stages) => {
-    const data = await readSummary(engine, asOf, stages);
+    const data = await readSummary(engine, purchaseSummarySql(asOf, stages));
     if (data.x.length === 0)
       throw userError('model_too_few_customers', `no customer bought on or before ${o.asOf}`, {
         hint: 'ingest orders first, or choose a later --as-of',
       });
-    const per = unitDays(o.settings.timeUnit);
-    const purchase = fitPurchaseModel(
-      o.settings,
-      collapseSummary(
-        data.x,
-        data.txDays.map((v) => v / per),
-        data.bigTDays.map((v) => v / per),
-      ),
-    );
-    const mbar = data.monetary.map((m, i) => (data.x[i]! > 0 ? m : 0));
-    const spend = fitSpendModel(collapseSpendSummary(data.x, mbar));
     return {
       as_of: o.asOf,
       time_unit: o.settings.timeUnit,
       customers: data.x.length,
-      purchase_model: fitJson(purchase.fit),
-      spend_model: 'problems' in spend ? null : fitJson(spend),
-      ...('problems' in spend ? { spend_problems: spend.problems } : {}),
+      ...fitsJson(fitBoth(data, o.settings)),
     };
   });
 }

@@ -5,8 +5,14 @@ import type { ModelFit } from '../models/fit-result.js';
 import { fitGammaGamma, type GammaGammaFit } from '../models/gamma-gamma.js';
 import { fitParetoNbd } from '../models/pareto-nbd.js';
 import { paretoNbdExpectedTransactions, scoreParetoNbd } from '../models/pareto-nbd-score.js';
-import type { RfmSummary, SpendSummary } from '../models/summary.js';
-import type { ModelSettings } from './settings.js';
+import {
+  collapseSpendSummary,
+  collapseSummary,
+  type RfmSummary,
+  type SpendSummary,
+} from '../models/summary.js';
+import { unitDays, type ModelSettings } from './settings.js';
+import type { SummaryData } from './summary-data.js';
 
 /** A fitted purchase model and how to score customers with it. */
 export interface PurchaseModel {
@@ -90,5 +96,61 @@ export function fitJson(fit: ModelFit): Record<string, unknown> {
     customers: fit.customers,
     distinct_rows: fit.distinctRows,
     warnings: fit.warnings,
+  };
+}
+
+/** Both models fitted on a purchase summary (see {@link fitBoth}). */
+export interface FittedModels {
+  /** The distinct (x, t_x, T) histories in whole days: the keys scores are stored under. */
+  days: RfmSummary;
+  /** The same histories in the model's time unit: what was fitted, and what is scored. */
+  summary: RfmSummary;
+  purchase: PurchaseModel;
+  spend: GammaGammaFit | { problems: Problem[] };
+  timings_ms: { fit_purchase: number; fit_spend: number };
+}
+
+/**
+ * Collapses a purchase summary, fits the purchase model (throwing its UserError when it cannot
+ * be fitted) and the Gamma-Gamma spend model on the repeat buyers (whose problems are returned,
+ * not thrown). `monetary` is NaN without a repeat purchase; those customers stay out of the
+ * spend fit.
+ */
+export function fitBoth(data: SummaryData, settings: ModelSettings): FittedModels {
+  const per = unitDays(settings.timeUnit);
+  const days = collapseSummary(data.x, data.txDays, data.bigTDays);
+  const summary =
+    per === 1 ? days : { ...days, tx: days.tx.map((v) => v / per), T: days.T.map((v) => v / per) };
+  let t = performance.now();
+  const purchase = fitPurchaseModel(settings, summary);
+  const fitPurchaseMs = performance.now() - t;
+  t = performance.now();
+  const mbar = data.monetary.map((m, i) => (data.x[i]! > 0 ? m : 0));
+  const spend = fitSpendModel(collapseSpendSummary(data.x, mbar));
+  return {
+    days,
+    summary,
+    purchase,
+    spend,
+    timings_ms: { fit_purchase: Math.round(fitPurchaseMs), fit_spend: Math.round(performance.now() - t) },
+  };
+}
+
+/** The spend model's JSON: the fit with who it left out, or null (its problems go elsewhere). */
+export function spendJson(spend: FittedModels['spend']): Record<string, unknown> | null {
+  if ('problems' in spend) return null;
+  return {
+    ...fitJson(spend),
+    excluded_non_positive: spend.excludedNonPositive,
+    frequency_spend_correlation: spend.frequencySpendCorrelation,
+  };
+}
+
+/** `purchase_model`, `spend_model` and, when the spend model failed, `spend_problems`. */
+export function fitsJson(f: FittedModels): Record<string, unknown> {
+  return {
+    purchase_model: fitJson(f.purchase.fit),
+    spend_model: spendJson(f.spend),
+    ...('problems' in f.spend ? { spend_problems: f.spend.problems } : {}),
   };
 }

@@ -1,13 +1,12 @@
-import type { Problem } from '../core/errors.js';
-import { UserError } from '../core/errors.js';
+import { type Problem, UserError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { FeatureColumn, ModelColumns, ModelStep } from '../features/build-features.js';
 import type { ModelFit } from '../models/fit-result.js';
 import type { GammaGammaFit } from '../models/gamma-gamma.js';
-import { collapseSpendSummary, collapseSummary, type RfmSummary } from '../models/summary.js';
 import { discountedPurchases, monthlyHorizons } from './clv.js';
-import { fitPurchaseModel, fitSpendModel, gammaGammaSpendSql } from './fit.js';
-import { unitDays, type ModelSettings } from './settings.js';
+import { fitBoth, gammaGammaSpendSql } from './fit.js';
+import type { ModelSettings } from './settings.js';
+import { readSummary } from './summary-data.js';
 
 /** What the model step did, for the run's report and the snapshot. */
 export interface ModelReport {
@@ -46,18 +45,6 @@ export const SCORE_COLUMNS: FeatureColumn[] = [
   },
 ];
 
-/** A summary with times divided by `per` (days → the model's unit). */
-function inUnit(s: RfmSummary, per: number): RfmSummary {
-  if (per === 1) return s;
-  return { ...s, tx: s.tx.map((v) => v / per), T: s.T.map((v) => v / per) };
-}
-
-function toInt32(a: Float64Array): Int32Array {
-  const out = new Int32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
-  return out;
-}
-
 /**
  * The feature build's model step: reads every buyer's (x, t_x, T, mean repeat spend), fits the
  * purchase model and the Gamma-Gamma spend model, scores each distinct (x, t_x, T) history in
@@ -72,36 +59,22 @@ function toInt32(a: Float64Array): Int32Array {
 export function modelStep(settings: ModelSettings, report: ModelReport): ModelStep {
   return async (engine: Engine, summarySql: string): Promise<ModelColumns | undefined> => {
     const d = engine.dialect;
-    const cols = await engine.numericColumns(
-      // Sorted, so that the same data always gives the same rows in the same order and the fit
-      // is reproducible to the last digit (the engine returns unsorted rows in any order).
-      `SELECT x, t_x_days, ${d.ident('T_days')} AS big_t, monetary_mean FROM (${summarySql}) s ORDER BY 1, 2, 3, 4`,
-    );
-    const x = cols['x']!;
-    const days = collapseSummary(x, cols['t_x_days']!, cols['big_t']!);
-    const summary = inUnit(days, unitDays(settings.timeUnit));
-
-    let t = performance.now();
-    let purchase;
+    const data = await readSummary(engine, summarySql);
+    let fitted;
     try {
-      purchase = fitPurchaseModel(settings, summary);
+      fitted = fitBoth(data, settings);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       report.problems.push(...e.problems);
       return undefined;
     }
+    const { days, summary, purchase, spend } = fitted;
     report.purchase = purchase.fit;
-    report.timings_ms.fit_purchase = Math.round(performance.now() - t);
-
-    t = performance.now();
-    // monetary_mean is NULL (NaN) without a repeat purchase; the spend summary leaves x = 0 out.
-    const mbar = cols['monetary_mean']!.map((m, i) => (x[i]! > 0 ? m : 0));
-    const spend = fitSpendModel(collapseSpendSummary(x, mbar));
     if ('problems' in spend) report.problems.push(...spend.problems);
     else report.spend = spend;
-    report.timings_ms.fit_spend = Math.round(performance.now() - t);
+    Object.assign(report.timings_ms, fitted.timings_ms);
 
-    t = performance.now();
+    const t = performance.now();
     const scores = purchase.score(summary.x, summary.tx, summary.T, monthlyHorizons(settings));
     const discounted = discountedPurchases(scores, settings.discountRateAnnual);
     const tableName = '_stage_model_scores';
@@ -114,9 +87,9 @@ export function modelStep(settings: ModelSettings, report: ModelReport): ModelSt
     await engine.append(
       tableName,
       [
-        { name: 'x', type: 'integer', values: toInt32(days.x) },
-        { name: 't_x_days', type: 'integer', values: toInt32(days.tx) },
-        { name: 'T_days', type: 'integer', values: toInt32(days.T) },
+        { name: 'x', type: 'integer', values: Int32Array.from(days.x) },
+        { name: 't_x_days', type: 'integer', values: Int32Array.from(days.tx) },
+        { name: 'T_days', type: 'integer', values: Int32Array.from(days.T) },
         { name: 'p_alive', type: 'double', values: scores.pAlive },
         { name: 'expected_purchases', type: 'double', values: scores.expected[scores.expected.length - 1]! },
         { name: 'discounted_purchases', type: 'double', values: discounted },
@@ -124,7 +97,7 @@ export function modelStep(settings: ModelSettings, report: ModelReport): ModelSt
       { temporary: true },
     );
     report.timings_ms.score = Math.round(performance.now() - t);
-    report.scored = x.length;
+    report.scored = data.x.length;
 
     const num = (v: number) => d.literal(v);
     const columns: [string, string][] = [

@@ -1,4 +1,4 @@
-import { fitJson } from './fit.js';
+import { fitJson, spendJson } from './fit.js';
 import type { ModelReport } from './model-step.js';
 
 /**
@@ -15,13 +15,7 @@ export function modelReportJson(r: ModelReport): Record<string, unknown> {
       discount_rate_annual: r.settings.discountRateAnnual,
     },
     purchase_model: r.purchase ? fitJson(r.purchase) : null,
-    spend_model: r.spend
-      ? {
-          ...fitJson(r.spend),
-          excluded_non_positive: r.spend.excludedNonPositive,
-          frequency_spend_correlation: r.spend.frequencySpendCorrelation,
-        }
-      : null,
+    spend_model: r.spend ? spendJson(r.spend) : null,
     scored_customers: r.scored,
     problems: r.problems,
   };

@@ -1,6 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { asOfSql, type AsOf } from '../features/as-of.js';
-import { purchaseSummarySql } from '../features/feature-select.js';
+import type { AsOf } from '../features/as-of.js';
 import { firstDayRevenueSql, ordersStageSql } from '../features/order-stage.js';
 import { completed } from '../features/sql-parts.js';
 
@@ -41,26 +40,34 @@ export async function withOrderStages<T>(
 }
 
 /**
- * Reads the summary of every customer who bought by `asOf` (from the stages), with their
- * purchase days in (asOf, holdoutEnd] when `holdoutEnd` is given.
+ * The purchase days of every customer in (from, to] (the holdout period), as a query with columns
+ * `customer_id`, `n`.
+ */
+export function holdoutSql(engine: Engine, from: AsOf, to: AsOf): string {
+  const d = engine.dialect;
+  return (
+    `SELECT customer_id, ${d.countDistinct(d.cast('ordered_at', 'date'))} AS n FROM orders ` +
+    `WHERE ${completed()} AND ordered_at >= ${from.end} AND ordered_at < ${to.end} GROUP BY customer_id`
+  );
+}
+
+/**
+ * Reads a purchase summary query (`purchaseSummarySql`'s columns) into typed arrays, with each
+ * customer's holdout purchase days when a `holdoutSql` query is given.
  */
 export async function readSummary(
   engine: Engine,
-  asOf: AsOf,
-  stages: { orders: string; firstDay: string },
-  holdoutEnd?: AsOf,
+  summarySql: string,
+  holdout?: string,
 ): Promise<SummaryData> {
   const d = engine.dialect;
-  const holdout = holdoutEnd
-    ? `SELECT customer_id, ${d.countDistinct(d.cast('ordered_at', 'date'))} AS n FROM orders ` +
-      `WHERE ${completed()} AND ordered_at >= ${asOf.end} AND ordered_at < ${holdoutEnd.end} GROUP BY customer_id`
-    : undefined;
   const cols = await engine.numericColumns(
     `SELECT s.x, s.t_x_days, s.${d.ident('T_days')} AS big_t, s.monetary_mean` +
       (holdout ? `, COALESCE(h.n, 0) AS holdout_x` : '') +
-      ` FROM (${purchaseSummarySql(asOf, stages)}) s` +
+      ` FROM (${summarySql}) s` +
       (holdout ? ` LEFT JOIN (${holdout}) h ON h.customer_id = s.customer_id` : '') +
-      // Sorted: the same data gives the same row order, so fits are reproducible to the last digit.
+      // Sorted: the engine returns unsorted rows in any order, and the same data must give the
+      // same rows in the same order for fits to be reproducible to the last digit.
       ` ORDER BY 1, 2, 3, 4${holdout ? ', 5' : ''}`,
   );
   return {
@@ -71,5 +78,3 @@ export async function readSummary(
     ...(holdout ? { holdout: cols['holdout_x'] ?? new Float64Array(0) } : {}),
   };
 }
-
-export { asOfSql };

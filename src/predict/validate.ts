@@ -1,11 +1,12 @@
 import { userError } from '../core/errors.js';
+import { pearson } from '../core/stats.js';
 import type { Engine } from '../engine/engine.js';
 import { asOfSql, parseDay } from '../features/as-of.js';
+import { purchaseSummarySql } from '../features/feature-select.js';
 import { completed } from '../features/sql-parts.js';
-import { collapseSpendSummary, collapseSummary } from '../models/summary.js';
-import { fitJson, fitPurchaseModel, fitSpendModel } from './fit.js';
+import { fitBoth, fitsJson } from './fit.js';
 import { unitDays, type ModelSettings } from './settings.js';
-import { readSummary, withOrderStages } from './summary-data.js';
+import { holdoutSql, readSummary, withOrderStages } from './summary-data.js';
 
 /** Settings of {@link validateModels}. */
 export interface ValidateOptions {
@@ -41,30 +42,6 @@ function mean(sum: number, n: number): number {
   return n > 0 ? sum / n : Number.NaN;
 }
 
-/** Pearson correlation of two equally long arrays (NaN when either is constant). */
-function correlation(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
 /**
  * Holdout validation of the purchase model, as in Fader, Hardie & Lee (2005), section 4: fit on
  * the customers' purchases up to the calibration end, then compare with what they did in the
@@ -94,30 +71,22 @@ export async function validateModels(engine: Engine, o: ValidateOptions): Promis
   const cal = asOfSql(d, o.calibrationEnd);
   const hold = asOfSql(d, o.holdoutEnd);
   return withOrderStages(engine, cal, async (stages) => {
-    const data = await readSummary(engine, cal, stages, hold);
+    const data = await readSummary(engine, purchaseSummarySql(cal, stages), holdoutSql(engine, cal, hold));
     const x = data.x;
     const n = x.length;
     if (n === 0)
       throw userError('model_too_few_customers', `no customer bought on or before ${o.calibrationEnd}`, {
         hint: 'choose a later --calibration-end',
       });
-    const txDays = data.txDays;
     const bigTDays = data.bigTDays;
     const actual = data.holdout!;
-    const summary = collapseSummary(
-      x,
-      txDays.map((v) => v / per),
-      bigTDays.map((v) => v / per),
-    );
-    const purchase = fitPurchaseModel(o.settings, summary);
-    const mbar = data.monetary.map((m, i) => (x[i]! > 0 ? m : 0));
-    const spend = fitSpendModel(collapseSpendSummary(x, mbar));
+    const fitted = fitBoth(data, o.settings);
 
     // Conditional expectation of every customer over the holdout length.
     const holdoutLength = (endDay - calDay) / per;
-    const scores = purchase.score(
+    const scores = fitted.purchase.score(
       x,
-      txDays.map((v) => v / per),
+      data.txDays.map((v) => v / per),
       bigTDays.map((v) => v / per),
       [holdoutLength],
     );
@@ -151,7 +120,7 @@ export async function validateModels(engine: Engine, o: ValidateOptions): Promis
       engine,
       stages.orders,
       hold,
-      (t: number) => purchase.expected(t),
+      (t: number) => fitted.purchase.expected(t),
       { calDay, endDay, per, bigTDays },
     );
     const holdoutWeeks = weekly.filter((w) => w.week > calibrationWeeks);
@@ -165,9 +134,7 @@ export async function validateModels(engine: Engine, o: ValidateOptions): Promis
       time_unit: o.settings.timeUnit,
       holdout_length: holdoutLength,
       customers: n,
-      purchase_model: fitJson(purchase.fit),
-      spend_model: 'problems' in spend ? null : fitJson(spend),
-      ...('problems' in spend ? { spend_problems: spend.problems } : {}),
+      ...fitsJson(fitted),
       holdout: {
         actual_repeat_transactions: totalActual,
         expected_repeat_transactions: totalExpected,
@@ -178,7 +145,7 @@ export async function validateModels(engine: Engine, o: ValidateOptions): Promis
           total_relative_error: (totalExpected - totalActual) / Math.max(totalActual, 1),
           mean_absolute_error: abs / n,
           root_mean_squared_error: Math.sqrt(sq / n),
-          correlation: correlation(expected, actual),
+          correlation: pearson(expected, actual),
           cumulative_tracking_mape: mape,
         },
       },

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Config } from '../../config/types.js';
 import { userError } from '../../core/errors.js';
 import { resolveAsOf } from '../../pipeline/run.js';
 import { fitModels } from '../../predict/fit-models.js';
@@ -19,6 +20,16 @@ function unitFlag(v: string | undefined): ModelSettings['timeUnit'] | undefined 
   if (v === undefined) return undefined;
   if (v === 'week' || v === 'day') return v;
   throw userError('bad_flag', `--time-unit must be week or day, not '${v}'`);
+}
+
+/** The config's model settings with `--model` and `--time-unit` applied. */
+function settingsOf(config: Config, f: { model?: string; timeUnit?: string }): ModelSettings {
+  const overrides: Partial<ModelSettings> = {};
+  const model = modelFlag(f.model);
+  const unit = unitFlag(f.timeUnit);
+  if (model) overrides.purchase = model;
+  if (unit) overrides.timeUnit = unit;
+  return modelSettings(config, overrides);
 }
 
 const fmt = (v: unknown, digits = 4) => (typeof v === 'number' ? v.toPrecision(digits) : String(v));
@@ -70,12 +81,7 @@ export function registerModels(program: Command, context: (cmd: Command) => Comm
     .action(async (f: { model?: string; timeUnit?: string; asOf?: string }, cmd: Command) => {
       const ctx = context(cmd);
       const config = await ctx.config();
-      const overrides: Partial<ModelSettings> = {};
-      const model = modelFlag(f.model);
-      const unit = unitFlag(f.timeUnit);
-      if (model) overrides.purchase = model;
-      if (unit) overrides.timeUnit = unit;
-      const settings = modelSettings(config, overrides);
+      const settings = settingsOf(config, f);
       const engine = await ctx.open(config, { mustExist: true });
       try {
         const asOf = await resolveAsOf(engine, config.as_of, dateFlag('--as-of', f.asOf));
@@ -108,12 +114,7 @@ export function registerModels(program: Command, context: (cmd: Command) => Comm
       ) => {
         const ctx = context(cmd);
         const config = await ctx.config();
-        const overrides: Partial<ModelSettings> = {};
-        const model = modelFlag(f.model);
-        const unit = unitFlag(f.timeUnit);
-        if (model) overrides.purchase = model;
-        if (unit) overrides.timeUnit = unit;
-        const settings = modelSettings(config, overrides);
+        const settings = settingsOf(config, f);
         const calibrationEnd = dateFlag('--calibration-end', f.calibrationEnd)!;
         const engine = await ctx.open(config, { mustExist: true });
         try {
