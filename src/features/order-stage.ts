@@ -44,9 +44,15 @@ export function periodColumns(
 /**
  * One pass over the completed orders up to the as-of date, grouped by customer: totals, first and
  * last order, distinct purchase days, every window (conditional aggregates), the margin inputs
- * and, when the channels are few, the orders per channel.
+ * and, when the channels are few, the orders per channel; with `summaryOnly`, only what the
+ * purchase summary needs (totals, first and last order, purchase days).
  */
-export function ordersStageSql(a: AsOf, periodDays: number, channels: InlineValues): string {
+export function ordersStageSql(
+  a: AsOf,
+  periodDays: number,
+  channels: InlineValues,
+  o: { summaryOnly?: boolean } = {},
+): string {
   const { d } = a;
   const inWindow = (w: OrderWindow) =>
     w.to === undefined
@@ -64,6 +70,10 @@ export function ordersStageSql(a: AsOf, periodDays: number, channels: InlineValu
     `${d.cast('MIN(ordered_at)', 'date')} AS first_day`,
     `${d.cast(d.countDistinct(d.cast('ordered_at', 'date')), 'integer')} AS purchase_days`,
   ];
+  // The models need only the purchase summary's inputs (`purchaseSummarySql`, `firstDayRevenueSql`):
+  // the windows, margins and channel counts would be computed for nothing.
+  const from = `FROM orders WHERE ${completed()} AND ordered_at < ${a.end} GROUP BY customer_id`;
+  if (o.summaryOnly) return `SELECT ${cols.join(', ')} ${from}`;
   for (const w of orderWindows(periodDays)) {
     cols.push(`${filtered('COUNT(*)', inWindow(w))} AS ${w.orders}`);
     cols.push(`${filtered('SUM(revenue)', inWindow(w))} AS ${w.revenue}`);
@@ -72,10 +82,7 @@ export function ordersStageSql(a: AsOf, periodDays: number, channels: InlineValu
   cols.push(`${filtered('SUM(revenue - cost)', last365)} AS margin_365_sum`);
   cols.push(`${filtered('COUNT(cost)', last365)} AS cost_known_365`);
   cols.push(...valueCounts(d, channels ?? [], 'channel', 'channel'));
-  return (
-    `SELECT ${cols.join(', ')} FROM orders ` +
-    `WHERE ${completed()} AND ordered_at < ${a.end} GROUP BY customer_id`
-  );
+  return `SELECT ${cols.join(', ')} ${from}`;
 }
 
 /**

@@ -31,7 +31,9 @@ export async function withOrderStages<T>(
   };
   await drop();
   try {
-    await engine.exec(`CREATE TEMP TABLE ${stages.orders} AS ${ordersStageSql(asOf, 365, [])}`);
+    await engine.exec(
+      `CREATE TEMP TABLE ${stages.orders} AS ${ordersStageSql(asOf, 365, [], { summaryOnly: true })}`,
+    );
     await engine.exec(`CREATE TEMP TABLE ${stages.firstDay} AS ${firstDayRevenueSql(asOf, stages.orders)}`);
     return await work(stages);
   } finally {
