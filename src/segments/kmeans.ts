@@ -1,6 +1,7 @@
 import { fitClusterScheme } from '../clusters/cluster-scheme-fit.js';
 import type { FeatureRequest } from '../clusters/default-preparation.js';
 import { readPreviousFit } from '../clusters/previous-fit.js';
+import { configHash } from '../config/load.js';
 import { UserError, type Problem } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { position } from './dimension.js';
@@ -61,7 +62,7 @@ export const kmeansScheme: SchemeBuilder = async (scheme, ctx) => {
   const range = scheme['k_range'] as [number, number] | undefined;
   const seed = scheme['seed'] as number | undefined;
   const nInit = scheme['n_init'] as number | undefined;
-  const previous = await readPreviousFit(ctx.engine, scheme.name, ctx.features.asOf);
+  const previous = await readPreviousFit(ctx.engine, scheme.name, ctx.features.asOf, configHash(ctx.config));
   const fit = await fitClusterScheme(ctx.engine, ctx.features.table, {
     features: requests,
     k: scheme['k'] as number | 'auto',

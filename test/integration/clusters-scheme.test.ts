@@ -271,3 +271,14 @@ describe('drivers', () => {
     }
   });
 });
+
+describe('re-running a snapshot', () => {
+  it('matches the earlier snapshot again, not the one it replaces', async () => {
+    const original = await schemeMeta(b, snapsB[1]!);
+    const rerun = await runPipeline(b, config('auto'), { asOf: DATES[1]! });
+    const again = await schemeMeta(b, rerun.snapshot_id);
+    expect(original.identity.previous_snapshot_id).toBe(snapsB[0]);
+    expect(again.identity.previous_snapshot_id).toBe(snapsB[0]);
+    expect(again.clusters.map((c) => [c.id, c.name])).toEqual(original.clusters.map((c) => [c.id, c.name]));
+  });
+});
