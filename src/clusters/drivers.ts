@@ -4,9 +4,6 @@ import type { Engine } from '../engine/engine.js';
 import { describeColumns } from '../ingest/stage.js';
 import { spearman } from './spearman.js';
 
-/** Engine type names of numeric columns (standard SQL names, as information_schema reports them). */
-const NUMERIC_TYPE =
-  /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|BIGINT|INTEGER|INT|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT)\b/i;
 /** Columns fetched per round trip (bounded memory on large tables). */
 const BATCH = 8;
 
@@ -86,7 +83,7 @@ export async function kpiDrivers(engine: Engine, o: DriversOptions): Promise<Dri
     throw userError('no_features', `the workspace has no feature table \`${table}\``, {
       hint: 'run `segtrack run` first',
     });
-  const numeric = columns.filter((c) => NUMERIC_TYPE.test(c.type)).map((c) => c.name);
+  const numeric = columns.filter((c) => d.valueKind(c.type) === 'number').map((c) => c.name);
   if (!numeric.includes(o.target))
     throw userError(
       'unknown_kpi',

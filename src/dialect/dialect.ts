@@ -3,6 +3,9 @@ import { userError } from '../core/errors.js';
 /** Portable column types; each dialect names them in its own words. */
 export type LogicalType = 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'json';
 
+/** What kind of value a column holds, whatever the engine calls its type. */
+export type ValueKind = 'number' | 'string' | 'boolean' | 'date' | 'timestamp';
+
 /** Things an engine may or may not do. A dialect must state every one (see {@link BaseDialect.can}). */
 export interface Capabilities {
   /** `ROW_NUMBER() OVER (…)` and friends. */
@@ -90,6 +93,11 @@ export interface Dialect {
   fn(name: string, ...args: string[]): string;
   /** A query describing a query's result columns, as rows of `column_name`, `column_type`. */
   describeQuery(sql: string): string;
+  /**
+   * The kind of value held by a column whose type the engine reports as `engineType` (from
+   * {@link describeQuery} or `information_schema`), undefined for kinds segtrack has no use for.
+   */
+  valueKind(engineType: string): ValueKind | undefined;
   /** A statement writing a query's result to a file (requires `copyToFile`). */
   copyToFile(sql: string, path: string, format: 'csv' | 'parquet' | 'json'): string;
   /** A statement that makes committed changes durable in the database file. */
@@ -192,6 +200,18 @@ export abstract class BaseDialect implements Dialect {
 
   checkpoint(): string {
     return 'CHECKPOINT';
+  }
+
+  valueKind(engineType: string): ValueKind | undefined {
+    const t = engineType.toUpperCase().trim();
+    // Arrays and lists (`INTEGER[]`) are not their element's kind.
+    if (t.includes('[')) return undefined;
+    if (/^(SMALLINT|INTEGER|INT|BIGINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)(\(.*\))?$/.test(t)) return 'number';
+    if (/^(VARCHAR|TEXT|CHAR|CHARACTER)(\(.*\))?$/.test(t)) return 'string';
+    if (t === 'BOOLEAN') return 'boolean';
+    if (t === 'DATE') return 'date';
+    if (t.startsWith('TIMESTAMP')) return 'timestamp';
+    return undefined;
   }
 
   describeQuery(_sql: string): string {

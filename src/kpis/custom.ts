@@ -29,7 +29,7 @@
  */
 import type { Dialect } from '../dialect/dialect.js';
 import { type Problem, UserError } from '../core/errors.js';
-import { type ExprSchema, type ExprType, compileExpression } from '../expr/index.js';
+import { type ExprSchema, compileExpression } from '../expr/index.js';
 
 /** A custom KPI as the config declares it. */
 export interface CustomKpi {
@@ -70,22 +70,6 @@ export interface CompiledCustomKpi {
   sql: string;
 }
 
-/** The expression-language type of an engine column type, undefined for types it has no word for. */
-export function exprTypeOf(engineType: string): ExprType | undefined {
-  const t = engineType.toUpperCase();
-  if (
-    /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/.test(
-      t,
-    )
-  )
-    return 'number';
-  if (/^(VARCHAR|TEXT|STRING|CHAR)\b/.test(t)) return 'string';
-  if (t === 'BOOLEAN' || t === 'BOOL') return 'boolean';
-  if (t === 'DATE') return 'date';
-  if (t.startsWith('TIMESTAMP')) return 'timestamp';
-  return undefined;
-}
-
 /**
  * The expression language in aggregate mode over the feature columns: the default
  * {@link AggregateCompiler}. The result must be a number.
@@ -94,7 +78,7 @@ export function expressionCompiler(dialect: Dialect): AggregateCompiler {
   return (text, columns) => {
     const schema: ExprSchema = {};
     for (const c of columns) {
-      const t = exprTypeOf(c.type);
+      const t = dialect.valueKind(c.type);
       if (t !== undefined) schema[c.name] = t;
     }
     const c = compileExpression(text, schema, dialect, { mode: 'aggregate', expect: 'number' });

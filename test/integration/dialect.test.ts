@@ -101,4 +101,37 @@ describe('dialect SQL', () => {
       /does not support reading data files/,
     );
   });
+
+  it('tells the kind of value of every column type the engine reports', async () => {
+    for (const name of Object.keys(dialects) as EngineName[]) {
+      const e = engines[name]!;
+      await e.exec(
+        `CREATE OR REPLACE TABLE kinds (a TINYINT, b INTEGER, c BIGINT, d HUGEINT, e UBIGINT, f DOUBLE, ` +
+          `g DECIMAL(12, 2), h VARCHAR, i BOOLEAN, j DATE, k TIMESTAMP, l TIMESTAMP WITH TIME ZONE, m BLOB, n INTEGER[])`,
+      );
+      const described = await e.query(e.dialect.describeQuery('SELECT * FROM kinds'));
+      const kinds = Object.fromEntries(
+        described.map((r) => [
+          String(r['column_name']),
+          e.dialect.valueKind(String(r['column_type'])) ?? null,
+        ]),
+      );
+      expect(kinds, name).toEqual({
+        a: 'number',
+        b: 'number',
+        c: 'number',
+        d: 'number',
+        e: 'number',
+        f: 'number',
+        g: 'number',
+        h: 'string',
+        i: 'boolean',
+        j: 'date',
+        k: 'timestamp',
+        l: 'timestamp',
+        m: null,
+        n: null,
+      });
+    }
+  });
 });

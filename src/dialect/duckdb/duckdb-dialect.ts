@@ -1,4 +1,10 @@
-import { BaseDialect, type Capabilities, type FileScan, type LogicalType } from '../dialect.js';
+import {
+  BaseDialect,
+  type Capabilities,
+  type FileScan,
+  type LogicalType,
+  type ValueKind,
+} from '../dialect.js';
 
 /** DuckDB's SQL: the embedded default engine. */
 export class DuckDBDialect extends BaseDialect {
@@ -111,6 +117,15 @@ export class DuckDBDialect extends BaseDialect {
 
   override describeQuery(sql: string): string {
     return `DESCRIBE ${sql}`;
+  }
+
+  override valueKind(engineType: string): ValueKind | undefined {
+    // DuckDB's own names besides the standard ones: unsigned and 128-bit integers, STRING, BOOL.
+    const t = engineType.toUpperCase().trim();
+    if (/^(TINYINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(t)) return 'number';
+    if (t === 'STRING') return 'string';
+    if (t === 'BOOL') return 'boolean';
+    return super.valueKind(engineType);
   }
 
   override unionByName(queries: string[]): string {
