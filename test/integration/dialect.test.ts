@@ -109,12 +109,11 @@ describe('dialect SQL', () => {
         `CREATE OR REPLACE TABLE kinds (a TINYINT, b INTEGER, c BIGINT, d HUGEINT, e UBIGINT, f DOUBLE, ` +
           `g DECIMAL(12, 2), h VARCHAR, i BOOLEAN, j DATE, k TIMESTAMP, l TIMESTAMP WITH TIME ZONE, m BLOB, n INTEGER[])`,
       );
-      const described = await e.query(e.dialect.describeQuery('SELECT * FROM kinds'));
+      const described = await e.query<{ column_name: string; column_type: string }>(
+        e.dialect.describeQuery('SELECT * FROM kinds'),
+      );
       const kinds = Object.fromEntries(
-        described.map((r) => [
-          String(r['column_name']),
-          e.dialect.valueKind(String(r['column_type'])) ?? null,
-        ]),
+        described.map((r) => [r.column_name, e.dialect.valueKind(r.column_type) ?? null]),
       );
       expect(kinds, name).toEqual({
         a: 'number',
