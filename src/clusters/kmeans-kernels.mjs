@@ -206,6 +206,33 @@ function seedCommitChunk(ctx, c, cand) {
 }
 
 /**
+ * The closest and second-closest centre of row `b` (offset into `x`), by scanning every centre:
+ * writes [closest squared distance, second-closest squared distance, index of the closest] into
+ * `out` (ties keep the lower index).
+ * @param {(x: Float64Array, i: number, c: Float64Array, j: number) => number} dist2
+ * @param {Float64Array} x @param {number} b @param {Float64Array} centres @param {number} k
+ * @param {number} d @param {Float64Array} out
+ */
+function nearestTwo(dist2, x, b, centres, k, d, out) {
+  let best = Infinity;
+  let second = Infinity;
+  let bj = 0;
+  for (let j = 0; j < k; j++) {
+    const s = dist2(x, b, centres, j * d);
+    if (s < best) {
+      second = best;
+      best = s;
+      bj = j;
+    } else if (s < second) {
+      second = s;
+    }
+  }
+  out[0] = best;
+  out[1] = second;
+  out[2] = bj;
+}
+
+/**
  * A full Lloyd assignment (every distance computed) that also initialises Hamerly's bounds:
  * upper = distance to the closest centre, lower = distance to the second closest. Rebuilds the
  * chunk's per-cluster sums and counts; label changes in slot 0, inertia in slot 1.
@@ -214,6 +241,7 @@ function seedCommitChunk(ctx, c, cand) {
 function assignFullChunk(ctx, c) {
   const { x, n, d, k, centres, labels, upper, lower, chunkSums, chunkCounts, chunkScalars, sumStride } = ctx;
   const dist2 = dist2For(d);
+  const near = new Float64Array(3);
   const addRow = addRowFor(d, '+=');
   const so = c * sumStride;
   const ko = c * k;
@@ -224,19 +252,10 @@ function assignFullChunk(ctx, c) {
   const end = Math.min(n, (c + 1) * CHUNK_ROWS);
   for (let i = c * CHUNK_ROWS; i < end; i++) {
     const b = i * d;
-    let best = Infinity;
-    let second = Infinity;
-    let bj = 0;
-    for (let j = 0; j < k; j++) {
-      const s = dist2(x, b, centres, j * d);
-      if (s < best) {
-        second = best;
-        best = s;
-        bj = j;
-      } else if (s < second) {
-        second = s;
-      }
-    }
+    nearestTwo(dist2, x, b, centres, k, d, near);
+    const best = near[0];
+    const second = near[1];
+    const bj = near[2];
     if (labels[i] !== bj) changes++;
     labels[i] = bj;
     upper[i] = Math.sqrt(best);
@@ -269,6 +288,7 @@ function assignHamerlyChunk(ctx, c, r, pMax, pSecond) {
   const dist2 = dist2For(d);
   const addRow = addRowFor(d, '+=');
   const subRow = addRowFor(d, '-=');
+  const near = new Float64Array(3);
   const so = c * sumStride;
   const ko = c * k;
   let changes = 0;
@@ -283,19 +303,10 @@ function assignHamerlyChunk(ctx, c, r, pMax, pSecond) {
       const b = i * d;
       u = Math.sqrt(dist2(x, b, centres, a * d));
       if (u > m) {
-        let best = Infinity;
-        let second = Infinity;
-        let bj = 0;
-        for (let j = 0; j < k; j++) {
-          const s = dist2(x, b, centres, j * d);
-          if (s < best) {
-            second = best;
-            best = s;
-            bj = j;
-          } else if (s < second) {
-            second = s;
-          }
-        }
+        nearestTwo(dist2, x, b, centres, k, d, near);
+        const best = near[0];
+        const second = near[1];
+        const bj = near[2];
         if (bj !== a) {
           changes++;
           labels[i] = bj;
