@@ -28,7 +28,7 @@ export function preparedExpressions(d: Dialect, transform: TransformParams): str
 
 /**
  * The query assigning every row of `table` to its nearest centre, in the engine:
- * `SELECT customer_id, segment FROM table` with `segment` the name of the centre at the smallest
+ * `SELECT customer_id, customer_key, segment FROM table` with `segment` the name of the centre at the smallest
  * squared Euclidean distance from the prepared features (summed over features in order, as the
  * in-process kernels do; ties go to the centre listed first, like the kernels' strict `<`).
  *
@@ -66,8 +66,8 @@ export function assignmentSql(
   const pick =
     k === 1 ? d.literal(segments[0]!) : `CASE ${arms.join(' ')} ELSE ${d.literal(segments[k - 1]!)} END`;
   return (
-    `SELECT customer_id, ${pick} AS segment FROM (` +
-    `SELECT customer_id, ${distances.join(', ')} FROM (` +
-    `SELECT customer_id, ${prepared.join(', ')} FROM ${d.ident(table)}) prepared) distances`
+    `SELECT customer_id, customer_key, ${pick} AS segment FROM (` +
+    `SELECT customer_id, customer_key, ${distances.join(', ')} FROM (` +
+    `SELECT customer_id, customer_key, ${prepared.join(', ')} FROM ${d.ident(table)}) prepared) distances`
   );
 }

@@ -132,7 +132,7 @@ async function schemeDrivers(
 ): Promise<NonNullable<DriversReport['scheme']>> {
   const d = engine.dialect;
   const join =
-    `FROM snapshot_members m JOIN ${d.ident(table)} f ON f.customer_id = m.customer_id ` +
+    `FROM snapshot_members m JOIN ${d.ident(table)} f ON f.customer_key = m.customer_key ` +
     `WHERE m.snapshot_id = ${d.literal(s.snapshotId)} AND m.scheme = ${d.literal(s.scheme)}`;
   const rows = await engine.query<{ segment: string; customers: number; target_mean: number | null }>(
     `SELECT m.segment, COUNT(*) AS customers, AVG(f.${d.ident(target)}) AS target_mean ${join} GROUP BY m.segment`,

@@ -1,6 +1,7 @@
 import { UserError, type Problem } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL_TABLES } from '../model/canonical.js';
+import { ensureCustomerKeys } from '../workspace/customer-keys.js';
 import { categoriesStageSql, cacStageSql, eventsStageSql, feedbackStageSql } from './activity-stages.js';
 import { asOfSql, parseDay } from './as-of.js';
 import { eventTypeCounts, groupEventTypes, sanitizeEventType } from './event-types.js';
@@ -69,6 +70,7 @@ const RESERVED_TABLES = new Set<string>([
   'rejected_rows',
   'ingest_runs',
   'loaded_files',
+  'customer_keys',
 ]);
 
 function checkOptions(opts: FeatureOptions): Required<Omit<FeatureOptions, 'models'>> {
@@ -144,6 +146,8 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
   // needs to appear atomically.
   const create = (name: string, sql: string) => engine.exec(`CREATE TEMP TABLE ${name} AS ${sql}`);
   await dropStages(engine);
+  // Customers written by other means than ingestion get their keys now (one count otherwise).
+  await engine.transaction((tx) => ensureCustomerKeys(tx));
   let extra: ModelColumns | undefined;
   try {
     const channels = inlineValues(await engine.query(distinctValuesSql(d, 'orders', 'channel')));

@@ -168,5 +168,10 @@ export function featureColumns(eventTypes: readonly EventTypeColumns[], periodDa
       'number',
       "Acquisition cost: the channel's spend in the acquisition month / customers it acquired then (currency); NULL when unknown (no spend, e.g. organic).",
     ),
+    col(
+      'customer_key',
+      'number',
+      "The workspace's whole-number key for the customer, stable across runs (snapshot memberships store it).",
+    ),
   ];
 }

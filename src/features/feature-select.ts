@@ -222,6 +222,7 @@ export function featureSelectSql(a: AsOf, s: Stages, opts: SelectOptions): strin
         : `(${valuesSeen(opts.categories, 'cat', 'category')})`,
     ],
     ['cac', dbl('k.cac')],
+    ['customer_key', 'c.customer_key'],
   ];
   const joins = [
     `LEFT JOIN ${s.firstDay} f ON f.customer_id = c.customer_id`,

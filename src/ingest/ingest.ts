@@ -1,3 +1,4 @@
+import { ensureCustomerKeys } from '../workspace/customer-keys.js';
 import { basename } from 'node:path';
 import { UserError, userError, type Problem } from '../core/errors.js';
 import type { Config } from '../config/types.js';
@@ -204,6 +205,7 @@ export async function ingest(
       );
     }
     result.customers_created = await reconcileCustomers(tx, loadId);
+    await ensureCustomerKeys(tx);
     if (result.customers_created > 0)
       progress(`customers: ${result.customers_created} created from orders whose customer was unknown`);
     for (const [t, c] of Object.entries(result.tables))

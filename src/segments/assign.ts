@@ -36,7 +36,7 @@ export const DEFAULT_SCHEMES: SchemeConfig[] = [
 
 /** Result of {@link assignSegments}. */
 export interface Assignment {
-  /** Temporary table `(scheme, segment, customer_id)`: every customer once per scheme. */
+  /** Temporary table `(scheme, segment, customer_id, customer_key)`: every customer once per scheme. */
   table: string;
   schemes: SchemeAssignment[];
   /** Schemes skipped, with why. */
@@ -87,7 +87,10 @@ export async function assignSegments(
   await engine.execUnordered(
     `CREATE TEMP TABLE ${d.ident(table)} AS ` +
       schemes
-        .map((s) => `SELECT ${d.literal(s.scheme)} AS scheme, segment, customer_id FROM (${s.sql})`)
+        .map(
+          (s) =>
+            `SELECT ${d.literal(s.scheme)} AS scheme, segment, customer_id, customer_key FROM (${s.sql})`,
+        )
         .join(' UNION ALL '),
   );
   return { table, schemes, skipped };

@@ -33,7 +33,7 @@ export const churnRiskScheme: SchemeBuilder = (scheme, ctx) => {
         : `WHEN 1 - p_alive <= ${d.literal(b.up_to)} THEN ${d.literal(b.name)}`,
     )
     .join(' ');
-  const sql = `SELECT customer_id, CASE WHEN p_alive IS NULL THEN ${d.literal(NOT_SCORED)} ${cases} END AS segment FROM ${t}`;
+  const sql = `SELECT customer_id, customer_key, CASE WHEN p_alive IS NULL THEN ${d.literal(NOT_SCORED)} ${cases} END AS segment FROM ${t}`;
   return Promise.resolve({
     scheme: scheme.name,
     type: 'churn_risk',

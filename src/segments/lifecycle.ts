@@ -51,7 +51,7 @@ export const lifecycleScheme: SchemeBuilder = async (scheme, ctx) => {
   th.at_risk_days = Math.max(th.at_risk_days, th.active_days + 1);
   th.lapsed_days = Math.max(th.lapsed_days, th.at_risk_days + 1);
   const sql =
-    `SELECT customer_id, CASE ` +
+    `SELECT customer_id, customer_key, CASE ` +
     `WHEN coalesce(orders_total, 0) = 0 THEN 'prospect' ` +
     `WHEN ${d.daysBetween('first_order_at', d.literal(ctx.features.asOf))} <= ${th.new_days} THEN 'new' ` +
     `WHEN recency_days <= ${th.active_days} THEN 'active' ` +

@@ -62,7 +62,7 @@ export const rfmScheme: SchemeBuilder = (scheme, ctx) => {
     `SELECT customer_id, ${score('recency_days', true)} AS r, ${score('orders_total', false)} AS f, ` +
     `${score('revenue_total', false)} AS m FROM ${t} WHERE orders_total > 0`;
   const sql =
-    `SELECT f.customer_id, CASE WHEN s.customer_id IS NULL THEN 'No Purchases' ELSE CASE ${cells.join(' ')} END END AS segment ` +
+    `SELECT f.customer_id, f.customer_key, CASE WHEN s.customer_id IS NULL THEN 'No Purchases' ELSE CASE ${cells.join(' ')} END END AS segment ` +
     `FROM ${t} f LEFT JOIN (SELECT customer_id, r, CAST(ROUND((f + m) / 2.0 + 0.001) AS INTEGER) AS fm FROM (${scored})) s ` +
     `ON s.customer_id = f.customer_id`;
   return Promise.resolve({

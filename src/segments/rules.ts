@@ -44,7 +44,7 @@ export const rulesScheme: SchemeBuilder = (scheme, ctx) => {
   return Promise.resolve({
     scheme: scheme.name,
     type: 'rules',
-    sql: `SELECT customer_id, CASE ${arms.join(' ')} ELSE ${d.literal(fallback)} END AS segment FROM ${d.ident(ctx.features.table)}`,
+    sql: `SELECT customer_id, customer_key, CASE ${arms.join(' ')} ELSE ${d.literal(fallback)} END AS segment FROM ${d.ident(ctx.features.table)}`,
     segments,
     meta: { rules: rules.map((r) => ({ segment: r.segment, where: r.where })), default: fallback },
   });

@@ -19,7 +19,7 @@ export interface SchemeContext {
 export interface SchemeAssignment {
   scheme: string;
   type: SchemeConfig['type'];
-  /** `SELECT customer_id, segment FROM <features>`: one row per customer. */
+  /** `SELECT customer_id, customer_key, segment FROM <features>`: one row per customer. */
   sql: string;
   segments: string[];
   meta: Record<string, unknown>;

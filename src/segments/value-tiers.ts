@@ -37,8 +37,8 @@ export const valueTiersScheme: SchemeBuilder = async (scheme, ctx) => {
   });
   const cases = tiers.map((tier, i) => `WHEN rk <= ${cuts[i]} THEN ${d.literal(tier.name)}`).join(' ');
   const sql =
-    `SELECT customer_id, CASE WHEN predicted_clv IS NULL THEN ${d.literal(NOT_SCORED)} ${cases} END AS segment ` +
-    `FROM (SELECT customer_id, predicted_clv, ` +
+    `SELECT customer_id, customer_key, CASE WHEN predicted_clv IS NULL THEN ${d.literal(NOT_SCORED)} ${cases} END AS segment ` +
+    `FROM (SELECT customer_id, customer_key, predicted_clv, ` +
     `ROW_NUMBER() OVER (ORDER BY CASE WHEN predicted_clv IS NULL THEN 1 ELSE 0 END, predicted_clv DESC, customer_id) AS rk ` +
     `FROM ${t}) v`;
   return {

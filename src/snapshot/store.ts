@@ -43,7 +43,8 @@ export async function ensureSnapshotSchema(engine: Engine): Promise<void> {
        customers BIGINT, flags VARCHAR)`,
     `CREATE TABLE IF NOT EXISTS snapshot_kpis (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR, kpi VARCHAR,
        value DOUBLE, ci_low DOUBLE, ci_high DOUBLE, ci_method VARCHAR, n BIGINT, available BOOLEAN, reason VARCHAR)`,
-    `CREATE TABLE IF NOT EXISTS snapshot_members (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR, customer_id VARCHAR)`,
+    // Members by `customer_key` (see customer_keys): a few bytes per row whatever the ids are like.
+    `CREATE TABLE IF NOT EXISTS snapshot_members (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR, customer_key INTEGER)`,
     // Model fits and holdout validations (`segtrack fit`, `segtrack validate`), attached to the
     // latest snapshot at the time (NULL before the first), as JSON.
     `CREATE TABLE IF NOT EXISTS snapshot_models (snapshot_id BIGINT, kind VARCHAR, created_at TIMESTAMP, report VARCHAR)`,
@@ -57,7 +58,7 @@ export interface SnapshotContent {
   configHash: string;
   schemes: SchemeAssignment[];
   kpis: string[];
-  /** Membership table `(scheme, segment, customer_id)`. */
+  /** Membership table `(scheme, segment, customer_key)` (and any other columns). */
   members: string;
   segments: StoredSegment[];
   base: StoredSegment;
@@ -125,7 +126,7 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
     for (let i = 0; i < kpiRows.length; i += 500)
       await tx.exec(`INSERT INTO snapshot_kpis VALUES ${kpiRows.slice(i, i + 500).join(', ')}`);
     await tx.execUnordered(
-      `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_id FROM ${d.ident(c.members)}`,
+      `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_key FROM ${d.ident(c.members)}`,
     );
     return id;
   });

@@ -1,9 +1,13 @@
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { ensureSnapshotSchema } from '../snapshot/store.js';
+import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
 
-/** Bumped when the workspace layout changes in a way that needs a migration. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the workspace layout changes in a way that needs a migration. 2: customers carry a
+ * whole-number `customer_key` (`customer_keys`) and snapshot memberships store it instead of the id.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** Bookkeeping columns ingestion adds to every canonical table. */
 export const LOAD_ID_COLUMN = '_load_id';
@@ -12,7 +16,10 @@ export const LOAD_ID_COLUMN = '_load_id';
 export function canonicalTableDdl(engine: Engine, table: CanonicalTableName, name: string = table): string {
   const d = engine.dialect;
   const cols = CANONICAL[table].columns.map((c) => `${d.ident(c.name)} ${d.type(c.type)}`);
-  if (table === 'customers') cols.push(`${d.ident('auto_created')} ${d.type('boolean')} DEFAULT FALSE`);
+  if (table === 'customers') {
+    cols.push(`${d.ident('auto_created')} ${d.type('boolean')} DEFAULT FALSE`);
+    cols.push(`${d.ident('customer_key')} ${d.type('integer')}`);
+  }
   cols.push(`${d.ident(LOAD_ID_COLUMN)} ${d.type('integer')}`);
   return `CREATE TABLE IF NOT EXISTS ${d.ident(name)} (${cols.join(', ')})`;
 }
@@ -26,6 +33,7 @@ export async function ensureSchema(engine: Engine): Promise<void> {
   const statements: string[] = [
     `CREATE TABLE IF NOT EXISTS ${d.ident('segtrack_meta')} (key VARCHAR PRIMARY KEY, value VARCHAR)`,
     ...CANONICAL_TABLES.map((t) => canonicalTableDdl(engine, t)),
+    CUSTOMER_KEYS_DDL,
     // Every row that ingestion read but did not load, with why and where (nothing is lost).
     `CREATE TABLE IF NOT EXISTS rejected_rows (
        load_id BIGINT, table_name VARCHAR, file VARCHAR, row_number BIGINT,
@@ -40,8 +48,47 @@ export async function ensureSchema(engine: Engine): Promise<void> {
        table_name VARCHAR, path VARCHAR, size BIGINT, modified_at TIMESTAMP, load_id BIGINT, source_rows BIGINT)`,
   ];
   for (const s of statements) await engine.exec(s);
+  await migrateToKeys(engine);
   await ensureSnapshotSchema(engine);
   await engine.exec(
     `INSERT INTO segtrack_meta VALUES ('schema_version', ${d.literal(String(SCHEMA_VERSION))}) ON CONFLICT DO NOTHING`,
   );
+}
+
+async function columnsOf(engine: Engine, table: string): Promise<Set<string>> {
+  const rows = await engine.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = $1`,
+    [table],
+  );
+  return new Set(rows.map((r) => r.column_name.toLowerCase()));
+}
+
+/**
+ * Version 1 → 2, in one transaction: customers get their `customer_key`, and the stored snapshot
+ * memberships swap the customer id for it (ids only found in old memberships get keys too, so no
+ * membership is lost). Does nothing on a workspace already at version 2 or a new one.
+ */
+async function migrateToKeys(engine: Engine): Promise<void> {
+  const d = engine.dialect;
+  const customers = await columnsOf(engine, 'customers');
+  const members = await columnsOf(engine, 'snapshot_members');
+  const oldMembers = members.has('customer_id') && !members.has('customer_key');
+  if (customers.has('customer_key') && !oldMembers) return;
+  await engine.transaction(async (tx) => {
+    if (!customers.has('customer_key'))
+      await tx.exec(`ALTER TABLE customers ADD COLUMN customer_key ${d.type('integer')}`);
+    await ensureCustomerKeys(tx);
+    if (oldMembers) {
+      await registerCustomerKeys(tx, `SELECT customer_id AS id FROM snapshot_members`);
+      await tx.exec(
+        `CREATE TABLE snapshot_members_v2 AS SELECT m.snapshot_id, m.scheme, m.segment, k.customer_key ` +
+          `FROM snapshot_members m JOIN customer_keys k ON k.customer_id = m.customer_id`,
+      );
+      await tx.exec(`DROP TABLE snapshot_members`);
+      await tx.exec(`ALTER TABLE snapshot_members_v2 RENAME TO snapshot_members`);
+    }
+    await tx.exec(
+      `UPDATE segtrack_meta SET value = ${d.literal(String(SCHEMA_VERSION))} WHERE key = 'schema_version'`,
+    );
+  });
 }

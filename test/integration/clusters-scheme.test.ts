@@ -60,7 +60,7 @@ async function schemeMeta(engine: Engine, snapshotId: number): Promise<ClusterSc
 
 async function members(engine: Engine, snapshotId: number): Promise<string[]> {
   const rows = await engine.query<{ customer_id: string; segment: string }>(
-    `SELECT customer_id, segment FROM snapshot_members WHERE snapshot_id = $1 AND scheme = 'clusters' ORDER BY customer_id`,
+    `SELECT customer_id, segment FROM snapshot_members JOIN customer_keys USING (customer_key) WHERE snapshot_id = $1 AND scheme = 'clusters' ORDER BY customer_id`,
     [snapshotId],
   );
   return rows.map((r) => `${r.customer_id}:${r.segment}`);
@@ -96,7 +96,7 @@ afterAll(async () => {
 describe('kmeans scheme', () => {
   it('assigns every customer exactly once, in the engine, as the in-process fit does', async () => {
     const [n] = await a.query<{ n: number; c: number }>(
-      `SELECT count(*) AS n, count(DISTINCT customer_id) AS c FROM snapshot_members WHERE snapshot_id = $1 AND scheme = 'clusters'`,
+      `SELECT count(*) AS n, count(DISTINCT customer_key) AS c FROM snapshot_members WHERE snapshot_id = $1 AND scheme = 'clusters'`,
       [snapsA[1]!],
     );
     const [f] = await a.query<{ n: number }>('SELECT count(*) AS n FROM features');

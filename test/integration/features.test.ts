@@ -236,6 +236,7 @@ describe('features: every column of hand-checked customers', () => {
       preferred_category: 'books', // books 2, toys 2: tie, alphabetical
       categories_bought: 2,
       cac: 580, // January 2023 paid_search: (1000 + 160) / 2 customers (A, H)
+      customer_key: 1, // keys are numbered in id order at ingestion
     });
   });
 

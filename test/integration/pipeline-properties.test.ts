@@ -168,7 +168,7 @@ describe('pipeline properties on random small workspaces', () => {
 
           for (const s of SCHEMES) {
             const members = await engine.query<{ customer_id: string; segment: string }>(
-              `SELECT customer_id, segment FROM snapshot_members WHERE snapshot_id = $1 AND scheme = $2 ORDER BY customer_id`,
+              `SELECT customer_id, segment FROM snapshot_members JOIN customer_keys USING (customer_key) WHERE snapshot_id = $1 AND scheme = $2 ORDER BY customer_id`,
               [run.snapshot_id, s.name],
             );
             // Every existing customer once, nobody else.

@@ -221,7 +221,7 @@ describe('segtrack run with models on CDNOW as of 1997-09-30', () => {
   it('cuts value tiers at 1 %, 9 %, 40 % and 50 % of predicted CLV', async () => {
     const tiers = await engine.query(
       `SELECT segment, COUNT(*) AS n, MIN(f.predicted_clv) AS lo, MAX(f.predicted_clv) AS hi FROM snapshot_members m ` +
-        `JOIN features f USING (customer_id) WHERE snapshot_id = ${run.snapshot_id} AND scheme = 'tier' GROUP BY segment`,
+        `JOIN features f USING (customer_key) WHERE snapshot_id = ${run.snapshot_id} AND scheme = 'tier' GROUP BY segment`,
     );
     const by = new Map(tiers.map((t) => [t['segment'] as string, t]));
     expect(Number(by.get('Top 1%')!['n'])).toBe(Math.ceil(2357 * 0.01));
@@ -236,7 +236,7 @@ describe('segtrack run with models on CDNOW as of 1997-09-30', () => {
 
   it('bands churn risk by 1 − P(alive) and reports the model KPIs per segment', async () => {
     const wrong = await engine.query(
-      `SELECT COUNT(*) AS n FROM snapshot_members m JOIN features f USING (customer_id) ` +
+      `SELECT COUNT(*) AS n FROM snapshot_members m JOIN features f USING (customer_key) ` +
         `WHERE snapshot_id = ${run.snapshot_id} AND scheme = 'risk' AND segment <> CASE ` +
         `WHEN 1 - p_alive <= 0.25 THEN 'Low' WHEN 1 - p_alive <= 0.5 THEN 'Medium' WHEN 1 - p_alive <= 0.75 THEN 'High' ELSE 'Very high' END`,
     );
@@ -247,7 +247,7 @@ describe('segtrack run with models on CDNOW as of 1997-09-30', () => {
     const top = seg.segments.find((s) => s.segment === 'Top 1%')!;
     const [check] = await engine.query(
       `SELECT AVG(f.predicted_clv) AS clv, AVG(f.p_alive) AS pa, SUM(f.predicted_clv * (1 - f.p_alive)) AS rar FROM snapshot_members m ` +
-        `JOIN features f USING (customer_id) WHERE snapshot_id = ${run.snapshot_id} AND scheme = 'tier' AND segment = 'Top 1%'`,
+        `JOIN features f USING (customer_key) WHERE snapshot_id = ${run.snapshot_id} AND scheme = 'tier' AND segment = 'Top 1%'`,
     );
     expect(top.kpis['predicted_clv']!.value).toBeCloseTo(Number(check!['clv']), 6);
     expect(top.kpis['p_alive']!.value).toBeCloseTo(Number(check!['pa']), 9);

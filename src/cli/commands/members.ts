@@ -65,11 +65,12 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
             });
         const cols = wanted.map((w) => `f.${d.ident(w)}`);
         const sql =
-          `SELECT m.customer_id, m.segment${cols.length ? `, ${cols.join(', ')}` : ''} FROM snapshot_members m ` +
-          (cols.length ? `LEFT JOIN features f ON f.customer_id = m.customer_id ` : '') +
+          `SELECT k.customer_id, m.segment${cols.length ? `, ${cols.join(', ')}` : ''} FROM snapshot_members m ` +
+          `JOIN customer_keys k ON k.customer_key = m.customer_key ` +
+          (cols.length ? `LEFT JOIN features f ON f.customer_key = m.customer_key ` : '') +
           `WHERE m.snapshot_id = ${snap.snapshot_id} AND m.scheme = ${d.literal(f.scheme)}` +
           (f.segment !== undefined ? ` AND m.segment = ${d.literal(f.segment)}` : '') +
-          ` ORDER BY m.segment, m.customer_id`;
+          ` ORDER BY m.segment, k.customer_id`;
         if (f.out) {
           const out = resolve(f.out);
           await engine.exec(d.copyToFile(sql, out, format as 'csv' | 'parquet' | 'json'));

@@ -25,8 +25,12 @@ export interface DuckDBEngineOptions {
 }
 
 const CHUNK_ROWS = 2048;
-/** SEGTRACK_TRACE=1 prints every statement with its duration to stderr. */
-const TRACE = process.env['SEGTRACK_TRACE'] === '1';
+/**
+ * SEGTRACK_TRACE=1 prints every statement (its first 160 characters) with its duration to stderr;
+ * SEGTRACK_TRACE=full prints whole statements.
+ */
+const TRACE = process.env['SEGTRACK_TRACE'] === '1' || process.env['SEGTRACK_TRACE'] === 'full';
+const TRACE_CHARS = process.env['SEGTRACK_TRACE'] === 'full' ? Infinity : 160;
 
 /** A FIFO lock: statements on one connection run one at a time. */
 class Lock {
@@ -102,7 +106,7 @@ export class DuckDBEngine implements Engine {
     } finally {
       if (TRACE)
         process.stderr.write(
-          `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+          `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, TRACE_CHARS)}\n`,
         );
     }
   }
