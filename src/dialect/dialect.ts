@@ -109,6 +109,19 @@ export interface Dialect {
    * `COUNT(DISTINCT expr)` (which is what the base dialect writes); a dialect may spell it faster.
    */
   countDistinct(expr: string): string;
+  /**
+   * In one grouping pass, the number of distinct values of `key` per group and the sum of `value`
+   * over the group's rows whose key is the group's smallest (e.g. purchase days and the first
+   * day's revenue): `inner` are aggregates to add to the grouping query (aliased `<prefix>_…`),
+   * `distinct` and `sumAtMin` expressions over those aliases for a query around it. Undefined when
+   * the engine has no such aggregate (the base dialect): the caller then joins the group's smallest
+   * key back to the rows.
+   */
+  distinctAndSumAtMin(
+    key: string,
+    value: string,
+    prefix: string,
+  ): { inner: string[]; distinct: string; sumAtMin: string } | undefined;
   /** A column that numbers a table's rows in insertion order (from an engine-chosen base: subtract its minimum). */
   rowId(): string;
   /**
@@ -225,6 +238,14 @@ export abstract class BaseDialect implements Dialect {
 
   countDistinct(expr: string): string {
     return `COUNT(DISTINCT ${expr})`;
+  }
+
+  distinctAndSumAtMin(
+    _key: string,
+    _value: string,
+    _prefix: string,
+  ): { inner: string[]; distinct: string; sumAtMin: string } | undefined {
+    return undefined;
   }
 
   rowId(): string {

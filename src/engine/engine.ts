@@ -34,6 +34,15 @@ export interface AppendColumn {
  * An Engine serialises its statements: concurrent callers queue, and a transaction holds the
  * engine until it ends, so a request can never see half of somebody else's transaction.
  */
+/** How {@link Engine.execUnordered} writes. */
+export interface WriteOptions {
+  /**
+   * The table is rebuilt on every run (the feature table): favour write speed over file size by
+   * skipping the engine's costliest compression methods.
+   */
+  transient?: boolean;
+}
+
 export interface Engine {
   /** The engine's name, e.g. `duckdb`. */
   readonly name: string;
@@ -48,7 +57,7 @@ export interface Engine {
    * Runs one statement that writes rows whose order does not matter (a derived table, a bulk
    * insert), letting the engine write in parallel. Never use it where row order is relied on.
    */
-  execUnordered(sql: string): Promise<void>;
+  execUnordered(sql: string, options?: WriteOptions): Promise<void>;
   /** Runs a query and returns every row as a plain object. */
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Runs a query and streams its result chunk by chunk, in bounded memory. */

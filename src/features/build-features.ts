@@ -14,7 +14,12 @@ import {
   purchaseSummarySql,
   type Stages,
 } from './feature-select.js';
-import { firstDayRevenueSql, ordersStageSql, preferredChannelSql } from './order-stage.js';
+import {
+  firstDayRevenueSql,
+  ordersStageHasFirstDay,
+  ordersStageSql,
+  preferredChannelSql,
+} from './order-stage.js';
 import { distinctValuesSql, inlineValues } from './preference.js';
 
 export type { FeatureColumn, FeatureType } from './feature-columns.js';
@@ -129,7 +134,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
   const stageName = (s: string) => d.ident(`_stage_${o.table}_${s}`);
   const stages: Stages = {
     orders: stageName('orders'),
-    firstDay: stageName('first_day'),
+    firstDay: ordersStageHasFirstDay(a) ? undefined : stageName('first_day'),
     late: stageName('late'),
     channel: stageName('channel'),
     events: stageName('events'),
@@ -138,7 +143,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
     cac: stageName('cac'),
   };
   const dropStages = async (e: Engine) => {
-    for (const s of Object.values(stages)) await e.exec(`DROP TABLE IF EXISTS ${s}`);
+    for (const s of Object.values(stages)) if (s !== undefined) await e.exec(`DROP TABLE IF EXISTS ${s}`);
   };
 
   // The staging tables are temporary and built before the transaction: reading a table created
@@ -157,7 +162,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
     const rawOf = (name: string) => counts.map((c) => c.type).filter((t) => sanitizeEventType(t) === name);
 
     await create(stages.orders, ordersStageSql(a, o.periodDays, channels));
-    await create(stages.firstDay, firstDayRevenueSql(a, stages.orders));
+    if (stages.firstDay !== undefined) await create(stages.firstDay, firstDayRevenueSql(a, stages.orders));
     await create(stages.late, lateCustomersSql(a));
     if (channels === undefined) await create(stages.channel, preferredChannelSql(a));
     await create(
@@ -181,7 +186,7 @@ export async function buildFeatures(engine: Engine, opts: FeatureOptions): Promi
     });
     const customers = await engine.transaction(async (tx) => {
       await tx.exec(`DROP TABLE IF EXISTS ${table}`);
-      await tx.execUnordered(`CREATE TABLE ${table} AS ${select}`);
+      await tx.execUnordered(`CREATE TABLE ${table} AS ${select}`, { transient: true });
       const [row] = await tx.query(`SELECT COUNT(*) AS n FROM ${table}`);
       return Number(row?.['n'] ?? 0);
     });

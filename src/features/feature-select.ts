@@ -7,8 +7,11 @@ import { type InlineValues, topValue, valuesSeen } from './preference.js';
 export interface Stages {
   /** Per customer: completed orders up to the as-of date (see `ordersStageSql`). */
   orders: string;
-  /** Per repeat customer: revenue of the first purchase day. */
-  firstDay: string;
+  /**
+   * Per repeat customer: revenue of the first purchase day; undefined when the orders stage
+   * carries `first_day_revenue` itself (`ordersStageHasFirstDay`).
+   */
+  firstDay?: string | undefined;
   /** Customers without created_at whose first order is after the as-of date. */
   late: string;
   /** Per customer: preferred channel (only when there are too many channels to count inline). */
@@ -104,6 +107,14 @@ export interface ExtraColumns {
   columns: [string, string][];
 }
 
+/** The first purchase day's revenue: from its own stage (alias `f`) or the orders stage (`o`). */
+const firstDayRevenue = (s: Pick<Stages, 'firstDay'>) =>
+  s.firstDay === undefined ? 'o.first_day_revenue' : 'f.first_day_revenue';
+
+/** The join of the first-day stage onto `alias`'s customers, when there is such a stage. */
+const firstDayJoin = (s: Pick<Stages, 'firstDay'>, alias: string) =>
+  s.firstDay === undefined ? '' : `LEFT JOIN ${s.firstDay} f ON f.customer_id = ${alias}.customer_id `;
+
 /**
  * Per customer with a completed order by the as-of date: the buy-till-you-die summary in whole
  * days (`x`, `t_x_days`, `T_days`) and the mean repeat spend, as the feature table will hold
@@ -114,8 +125,8 @@ export function purchaseSummarySql(a: AsOf, s: Pick<Stages, 'orders' | 'firstDay
   const bigTDays = a.d.daysBetween('o.first_order_at', a.date);
   return (
     `SELECT o.customer_id, o.purchase_days - 1 AS x, ${txDays} AS t_x_days, ${bigTDays} AS ${a.d.ident('T_days')}, ` +
-    `CASE WHEN o.purchase_days > 1 THEN (o.revenue_total - COALESCE(f.first_day_revenue, 0)) / (o.purchase_days - 1) END AS monetary_mean ` +
-    `FROM ${s.orders} o LEFT JOIN ${s.firstDay} f ON f.customer_id = o.customer_id WHERE o.orders_total > 0`
+    `CASE WHEN o.purchase_days > 1 THEN (o.revenue_total - COALESCE(${firstDayRevenue(s)}, 0)) / (o.purchase_days - 1) END AS monetary_mean ` +
+    `FROM ${s.orders} o ${firstDayJoin(s, 'o')}WHERE o.orders_total > 0`
   );
 }
 
@@ -179,7 +190,7 @@ export function featureSelectSql(a: AsOf, s: Stages, opts: SelectOptions): strin
     ['T', `${dbl(bigTDays)} / ${perUnit}`],
     [
       'monetary_mean',
-      `CASE WHEN o.purchase_days > 1 THEN (o.revenue_total - ${zero('f.first_day_revenue')}) / (o.purchase_days - 1) END`,
+      `CASE WHEN o.purchase_days > 1 THEN (o.revenue_total - ${zero(firstDayRevenue(s))}) / (o.purchase_days - 1) END`,
     ],
     ...opts.eventTypes.flatMap((t): [string, string][] =>
       [`events_${t.name}_30d`, `events_${t.name}_90d`].map((n) => [n, zero(`e.${d.ident(n)}`)]),
@@ -225,7 +236,7 @@ export function featureSelectSql(a: AsOf, s: Stages, opts: SelectOptions): strin
     ['customer_key', 'c.customer_key'],
   ];
   const joins = [
-    `LEFT JOIN ${s.firstDay} f ON f.customer_id = c.customer_id`,
+    ...(s.firstDay === undefined ? [] : [firstDayJoin(s, 'c').trim()]),
     ...(opts.channels === undefined ? [`LEFT JOIN ${s.channel} ch ON ch.customer_id = c.customer_id`] : []),
     `LEFT JOIN ${s.events} e ON e.customer_id = c.customer_id`,
     `LEFT JOIN ${s.feedback} fb ON fb.customer_id = c.customer_id`,

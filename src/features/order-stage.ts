@@ -1,5 +1,5 @@
 import type { AsOf } from './as-of.js';
-import { type InlineValues, rankedPreferenceSql, valueCounts } from './preference.js';
+import { countColumn, type InlineValues, rankedPreferenceSql } from './preference.js';
 import { completed, filtered } from './sql-parts.js';
 
 /** A window of order dates: `[since(from), since(to))`, i.e. from `from` days back to `to` days back. */
@@ -58,31 +58,53 @@ export function ordersStageSql(
     w.to === undefined
       ? `ordered_at >= ${a.since(w.from)}`
       : `ordered_at >= ${a.since(w.from)} AND ordered_at < ${a.since(w.to)}`;
-  const cols = [
-    'customer_id',
-    'COUNT(*) AS orders_total',
-    'SUM(revenue) AS revenue_total',
+  const cols: [string, string][] = [
+    ['orders_total', 'COUNT(*)'],
+    ['revenue_total', 'SUM(revenue)'],
     // Rows without a cost drop out of the sum; the margin is known when cost_known = orders_total.
-    'SUM(revenue - cost) AS margin_sum',
-    'COUNT(cost) AS cost_known',
-    'MIN(ordered_at) AS first_order_at',
-    'MAX(ordered_at) AS last_order_at',
-    `${d.cast('MIN(ordered_at)', 'date')} AS first_day`,
-    `${d.cast(d.countDistinct(d.cast('ordered_at', 'date')), 'integer')} AS purchase_days`,
+    ['margin_sum', 'SUM(revenue - cost)'],
+    ['cost_known', 'COUNT(cost)'],
+    ['first_order_at', 'MIN(ordered_at)'],
+    ['last_order_at', 'MAX(ordered_at)'],
+    ['first_day', d.cast('MIN(ordered_at)', 'date')],
   ];
   // The models need only the purchase summary's inputs (`purchaseSummarySql`, `firstDayRevenueSql`):
   // the windows, margins and channel counts would be computed for nothing.
-  const from = `FROM orders WHERE ${completed()} AND ordered_at < ${a.end} GROUP BY customer_id`;
-  if (o.summaryOnly) return `SELECT ${cols.join(', ')} ${from}`;
-  for (const w of orderWindows(periodDays)) {
-    cols.push(`${filtered('COUNT(*)', inWindow(w))} AS ${w.orders}`);
-    cols.push(`${filtered('SUM(revenue)', inWindow(w))} AS ${w.revenue}`);
+  if (!o.summaryOnly) {
+    for (const w of orderWindows(periodDays)) {
+      cols.push([w.orders, filtered('COUNT(*)', inWindow(w))]);
+      cols.push([w.revenue, filtered('SUM(revenue)', inWindow(w))]);
+    }
+    const last365 = `ordered_at >= ${a.since(365)}`;
+    cols.push(['margin_365_sum', filtered('SUM(revenue - cost)', last365)]);
+    cols.push(['cost_known_365', filtered('COUNT(cost)', last365)]);
+    // The orders per channel, when the channels are few enough to count inline.
+    for (const [i, v] of (channels ?? []).entries())
+      cols.push([countColumn('channel', i), filtered('COUNT(*)', `channel = ${d.literal(v)}`)]);
   }
-  const last365 = `ordered_at >= ${a.since(365)}`;
-  cols.push(`${filtered('SUM(revenue - cost)', last365)} AS margin_365_sum`);
-  cols.push(`${filtered('COUNT(cost)', last365)} AS cost_known_365`);
-  cols.push(...valueCounts(d, channels ?? [], 'channel', 'channel'));
-  return `SELECT ${cols.join(', ')} ${from}`;
+  const from = `FROM orders WHERE ${completed()} AND ordered_at < ${a.end} GROUP BY customer_id`;
+  const aggregates = cols.map(([n, e]) => `${e} AS ${n}`);
+  const day = d.cast('ordered_at', 'date');
+  const folded = d.distinctAndSumAtMin(day, 'revenue', '_day');
+  if (folded === undefined)
+    return (
+      `SELECT customer_id, ${aggregates.join(', ')}, ` +
+      `${d.cast(d.countDistinct(day), 'integer')} AS purchase_days ${from}`
+    );
+  // Purchase days and the first day's revenue in the same pass (no `firstDayRevenueSql` stage).
+  return (
+    `SELECT customer_id, ${cols.map(([n]) => n).join(', ')}, ${d.cast(folded.distinct, 'integer')} AS purchase_days, ` +
+    `${folded.sumAtMin} AS first_day_revenue ` +
+    `FROM (SELECT customer_id, ${[...aggregates, ...folded.inner].join(', ')} ${from}) g`
+  );
+}
+
+/**
+ * Whether {@link ordersStageSql} carries `first_day_revenue` itself (the dialect can compute it
+ * in the same pass); otherwise the feature build adds the {@link firstDayRevenueSql} stage.
+ */
+export function ordersStageHasFirstDay(a: AsOf): boolean {
+  return a.d.distinctAndSumAtMin('d', 'v', '_p') !== undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { AsOf } from '../features/as-of.js';
-import { firstDayRevenueSql, ordersStageSql } from '../features/order-stage.js';
+import { firstDayRevenueSql, ordersStageHasFirstDay, ordersStageSql } from '../features/order-stage.js';
 import { completed } from '../features/sql-parts.js';
 
 /** Every buyer's purchase summary as of a date, column-wise, in whole days. */
@@ -22,19 +22,24 @@ export interface SummaryData {
 export async function withOrderStages<T>(
   engine: Engine,
   asOf: AsOf,
-  work: (stages: { orders: string; firstDay: string }) => Promise<T>,
+  work: (stages: { orders: string; firstDay?: string | undefined }) => Promise<T>,
 ): Promise<T> {
   const d = engine.dialect;
-  const stages = { orders: d.ident('_stage_models_orders'), firstDay: d.ident('_stage_models_first_day') };
+  const stages = {
+    orders: d.ident('_stage_models_orders'),
+    firstDay: ordersStageHasFirstDay(asOf) ? undefined : d.ident('_stage_models_first_day'),
+  };
   const drop = async () => {
-    for (const s of Object.values(stages)) await engine.exec(`DROP TABLE IF EXISTS ${s}`);
+    for (const s of Object.values(stages))
+      if (s !== undefined) await engine.exec(`DROP TABLE IF EXISTS ${s}`);
   };
   await drop();
   try {
     await engine.exec(
       `CREATE TEMP TABLE ${stages.orders} AS ${ordersStageSql(asOf, 365, [], { summaryOnly: true })}`,
     );
-    await engine.exec(`CREATE TEMP TABLE ${stages.firstDay} AS ${firstDayRevenueSql(asOf, stages.orders)}`);
+    if (stages.firstDay !== undefined)
+      await engine.exec(`CREATE TEMP TABLE ${stages.firstDay} AS ${firstDayRevenueSql(asOf, stages.orders)}`);
     return await work(stages);
   } finally {
     await drop();

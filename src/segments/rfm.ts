@@ -52,19 +52,28 @@ export const rfmScheme: SchemeBuilder = (scheme, ctx) => {
   // The cumulative share is taken from the worst value to the best, so the best value always
   // scores 5 (for recency: ORDER BY recency_days DESC). Mirroring the ascending score instead
   // (6 − score) would give a lone customer who bought today R = 1.
-  const score = (col: string, betterLow: boolean) =>
-    `CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY ${col}${betterLow ? ' DESC' : ''})) AS INTEGER)`;
+  const buyer = 'orders_total > 0';
+  const ratio = (a: string, b: string) => `${d.cast(a, 'double')} / ${d.cast(b, 'double')}`;
+  // Recency and frequency take few distinct values: their scores come from one row per value
+  // (cume_dist = buyers with a value no better / all buyers, as CUME_DIST computes it) joined on
+  // the value, which spares two sorts of the whole base (0.36 s → 0.16 s at 1M customers).
+  // Non-buyers match no row: their recency is NULL and 0 orders is not a buyer's value. Revenue
+  // is nearly unique per customer, so its score keeps the window over the buyers.
+  const scoreByValue = (col: string, betterLow: boolean) =>
+    `(SELECT v, CAST(CEIL(5 * (${ratio(`SUM(COUNT(*)) OVER (ORDER BY v${betterLow ? ' DESC' : ''})`, 'SUM(COUNT(*)) OVER ()')})) AS INTEGER) AS s ` +
+    `FROM (SELECT ${col} AS v FROM ${t} WHERE ${buyer}) b GROUP BY v)`;
+  const monetary = `(SELECT customer_key, CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY revenue_total)) AS INTEGER) AS m FROM ${t} WHERE ${buyer})`;
+  const scored =
+    `SELECT b.customer_id, b.customer_key, b.orders_total, rs.s AS r, fs.s AS f, ms.m FROM ${t} b ` +
+    `LEFT JOIN ${scoreByValue('recency_days', true)} rs ON rs.v = b.recency_days ` +
+    `LEFT JOIN ${scoreByValue('orders_total', false)} fs ON fs.v = b.orders_total ` +
+    `LEFT JOIN ${monetary} ms ON ms.customer_key = b.customer_key`;
   const cells: string[] = [];
   for (const [r, row] of Object.entries(RFM_GRID))
     row.forEach((name, i) => cells.push(`WHEN r = ${r} AND fm = ${i + 1} THEN ${d.literal(name)}`));
-  // Among customers with orders, the best recency gets the highest score.
-  const scored =
-    `SELECT customer_id, ${score('recency_days', true)} AS r, ${score('orders_total', false)} AS f, ` +
-    `${score('revenue_total', false)} AS m FROM ${t} WHERE orders_total > 0`;
   const sql =
-    `SELECT f.customer_id, f.customer_key, CASE WHEN s.customer_id IS NULL THEN 'No Purchases' ELSE CASE ${cells.join(' ')} END END AS segment ` +
-    `FROM ${t} f LEFT JOIN (SELECT customer_id, r, CAST(ROUND((f + m) / 2.0 + 0.001) AS INTEGER) AS fm FROM (${scored})) s ` +
-    `ON s.customer_id = f.customer_id`;
+    `SELECT customer_id, customer_key, CASE WHEN NOT COALESCE(${buyer}, FALSE) THEN 'No Purchases' ELSE CASE ${cells.join(' ')} END END AS segment ` +
+    `FROM (SELECT customer_id, customer_key, orders_total, r, CAST(ROUND((f + m) / 2.0 + 0.001) AS INTEGER) AS fm FROM (${scored}) x) y`;
   return Promise.resolve({
     scheme: scheme.name,
     type: 'rfm',

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromObject } from '../../src/config/load.js';
+import { DuckDBDialect } from '../../src/dialect/duckdb/duckdb-dialect.js';
 import type { Engine, Row } from '../../src/engine/engine.js';
 import { buildFeatures, type FeatureInfo } from '../../src/features/build-features.js';
 import { generate, type GenerateResult } from '../../src/generate/generate.js';
@@ -288,5 +289,32 @@ describe('features on generated data, checked against an independent TypeScript 
     expect(count((r) => Number(r['events_30d']) > 0)).toBeGreaterThan(100);
     expect(count((r) => r['preferred_category'] !== null)).toBeGreaterThan(100);
     expect(count((r) => r['nps_latest'] !== null)).toBeGreaterThan(10);
+  });
+
+  it("gives the same table when the first day's revenue is joined back in standard SQL", async () => {
+    // The DuckDB dialect counts purchase days and the first day's revenue in one pass over the
+    // orders; a dialect without that aggregate joins the first day back to the orders instead.
+    class JoiningDialect extends DuckDBDialect {
+      override distinctAndSumAtMin(): undefined {
+        return undefined;
+      }
+    }
+    const joining = new JoiningDialect();
+    const viaJoin = new Proxy(engine, {
+      get: (target, p) => (p === 'dialect' ? joining : (Reflect.get(target, p) as unknown)),
+    });
+    await buildFeatures(viaJoin, { asOf: AS_OF, table: 'features_joined' });
+    const differing = await engine.query(
+      `SELECT COUNT(*) AS n FROM (SELECT * FROM features EXCEPT SELECT * FROM features_joined) d`,
+    );
+    const [both] = await engine.query(
+      `SELECT (SELECT COUNT(*) FROM features) AS a, (SELECT COUNT(*) FROM features_joined) AS b`,
+    );
+    expect(Number(both!['a'])).toBe(Number(both!['b']));
+    expect(Number(differing[0]!['n'])).toBe(0);
+    const [repeat] = await engine.query(
+      `SELECT COUNT(*) AS n FROM features_joined WHERE monetary_mean IS NOT NULL`,
+    );
+    expect(Number(repeat!['n'])).toBeGreaterThan(100);
   });
 });

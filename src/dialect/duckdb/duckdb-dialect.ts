@@ -139,6 +139,24 @@ export class DuckDBDialect extends BaseDialect {
     return `COALESCE(LIST_UNIQUE(LIST(${expr})), 0)`;
   }
 
+  override distinctAndSumAtMin(
+    key: string,
+    value: string,
+    prefix: string,
+  ): { inner: string[]; distinct: string; sumAtMin: string } | undefined {
+    // One list of (key, value) pairs per group (one list keeps each pair together), read twice:
+    // its distinct keys, and the values paired with the smallest key. At 1M customers / 15.5M
+    // orders this costs about 0.35 s more than counting distinct days alone, against about 0.7 s
+    // for a second pass joining the first day back to the orders.
+    const min = `${prefix}_min`;
+    const pairs = `${prefix}_pairs`;
+    return {
+      inner: [`MIN(${key}) AS ${min}`, `LIST({'k': ${key}, 'v': ${value}}) AS ${pairs}`],
+      distinct: `COALESCE(LIST_UNIQUE(LIST_TRANSFORM(${pairs}, p -> p.k)), 0)`,
+      sumAtMin: `LIST_SUM(LIST_TRANSFORM(${pairs}, p -> CASE WHEN p.k = ${min} THEN p.v END))`,
+    };
+  }
+
   override rowId(): string {
     return 'rowid';
   }

@@ -11,7 +11,7 @@ import {
 } from '@duckdb/node-api';
 import { EngineError } from '../../core/errors.js';
 import { DuckDBDialect } from '../../dialect/duckdb/duckdb-dialect.js';
-import type { AppendColumn, Chunk, Engine, Row, RowValue, SqlValue } from '../engine.js';
+import type { WriteOptions, AppendColumn, Chunk, Engine, Row, RowValue, SqlValue } from '../engine.js';
 import { toNumber, toRowValue } from './duckdb-values.js';
 
 /** Options for opening a DuckDB workspace. */
@@ -120,17 +120,21 @@ export class DuckDBEngine implements Engine {
     );
   }
 
-  execUnordered(sql: string): Promise<void> {
+  execUnordered(sql: string, options: WriteOptions = {}): Promise<void> {
     // DuckDB writes a CREATE TABLE AS / INSERT … SELECT on one thread while it must keep the
     // insertion order (which ingestion needs for row numbers); lifting it for this one statement
     // lets every thread write. The setting is per connection, and the lock keeps it to this one.
+    // A transient table skips FSST (strings) and ALP-RD (doubles that are not short decimals,
+    // such as ratios): at 1M customers × 68 features they are about 0.3 s of a 1.8 s write.
     return this.guard(() =>
       this.run(sql, async () => {
         await this.connection.run('SET preserve_insertion_order = false');
+        if (options.transient) await this.connection.run(`SET disabled_compression_methods = 'fsst,alprd'`);
         try {
           await this.connection.run(sql);
         } finally {
           await this.connection.run('SET preserve_insertion_order = true');
+          if (options.transient) await this.connection.run('RESET disabled_compression_methods');
         }
       }),
     );
