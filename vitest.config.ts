@@ -9,6 +9,9 @@ export default defineConfig({
     // DuckDB work is CPU-bound and the CI machine has 2 cores.
     pool: 'forks',
     maxWorkers: 2,
-    env: { TZ: 'UTC' },
+    // The generated test data carries (made-up) e-mail addresses, which ingestion pseudonymises
+    // with SEGTRACK_PII_KEY: tests get a fixed test key (test/integration/privacy-pii.test.ts
+    // removes it to check the refusal).
+    env: { TZ: 'UTC', SEGTRACK_PII_KEY: 'segtrack-tests-only-not-a-secret' },
   },
 });

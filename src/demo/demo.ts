@@ -1,3 +1,4 @@
+import { syntheticDataEnv } from '../privacy/pii.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -109,7 +110,12 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const workspace = config.workspace ?? join(dir, 'segtrack.duckdb');
   const engine = await openWorkspace(workspace);
   try {
-    const ingested = await ingest(engine, config, { progress });
+    // The generated customers have (made-up) e-mail addresses: they are pseudonymised like real
+    // ones, with SEGTRACK_PII_KEY when set, else a one-off key (re-ingesting then needs a key).
+    const pii = syntheticDataEnv();
+    if (pii.oneOff)
+      progress('pseudonymising e-mail addresses with a one-off key (SEGTRACK_PII_KEY is not set)');
+    const ingested = await ingest(engine, config, { progress, env: pii.env });
     progress('checking data quality');
     const quality = await runQuality(engine);
     // A year of monthly history, so trends and migrations have something to show on day one.

@@ -122,6 +122,12 @@ export interface Dialect {
     value: string,
     prefix: string,
   ): { inner: string[]; distinct: string; sumAtMin: string } | undefined;
+  /**
+   * HMAC-SHA-256 (RFC 2104) of a text value's UTF-8 bytes, as lower-case hex; NULL stays NULL.
+   * `padTable` is a one-row table with the key's inner and outer pads as hex text (`ipad`,
+   * `opad`), so the key never appears in SQL text.
+   */
+  hmacSha256Hex(value: string, padTable: string): string;
   /** A column that numbers a table's rows in insertion order (from an engine-chosen base: subtract its minimum). */
   rowId(): string;
   /**
@@ -246,6 +252,10 @@ export abstract class BaseDialect implements Dialect {
     _prefix: string,
   ): { inner: string[]; distinct: string; sumAtMin: string } | undefined {
     return undefined;
+  }
+
+  hmacSha256Hex(_value: string, _padTable: string): string {
+    throw featureUnsupported(this.name, 'keyed hashing (HMAC-SHA-256) in SQL');
   }
 
   rowId(): string {

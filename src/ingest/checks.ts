@@ -1,3 +1,4 @@
+import { piiValueSql, WITHHELD } from '../privacy/pii.js';
 import type { Dialect } from '../dialect/dialect.js';
 import type { CanonicalTableName } from '../model/canonical.js';
 import type { ColumnMapping } from './mapping.js';
@@ -53,7 +54,7 @@ export function canonicalValue(d: Dialect, table: CanonicalTableName, m: ColumnM
   }
   switch (m.column.type) {
     case 'string':
-      return text;
+      return m.pii === undefined ? text : piiValueSql(d, text, m.pii);
     case 'json':
       return d.tryCast(raw, 'json');
     default:
@@ -72,7 +73,10 @@ export function rowChecks(
   now: string,
 ): RowCheck[] {
   const checks: RowCheck[] = [];
+  const pii = new Set(mappings.filter((m) => m.pii !== undefined).map((m) => m.column.name));
   const textOf = (c: string) => `CAST(${d.ident(mappedName(c))} AS ${d.type('string')})`;
+  // A rejected personal-data value is never recorded, only that it was rejected.
+  const shown = (c: string) => (pii.has(c) ? d.literal(WITHHELD) : textOf(c));
   const castOf = (c: string) => d.ident(castName(c));
   const present = mappings.filter((m) => m.expr !== undefined);
   for (const m of present) {
@@ -83,11 +87,13 @@ export function rowChecks(
       when: `${castOf(n)} IS NULL AND NULLIF(TRIM(${textOf(n)}), '') IS NULL`,
       reason: 'missing_required',
       column: n,
-      value: textOf(n),
+      value: shown(n),
     });
   }
   for (const m of present) {
     const n = m.column.name;
+    // Personal data is text (any text reads) and, when dropped, has no value to check.
+    if (m.pii !== undefined) continue;
     if (table === 'orders' && n === 'status') {
       checks.push({ when: `${castOf(n)} IS NULL`, reason: 'invalid_status', column: n, value: textOf(n) });
       continue;
@@ -96,7 +102,7 @@ export function rowChecks(
       when: `${castOf(n)} IS NULL AND NULLIF(TRIM(${textOf(n)}), '') IS NOT NULL`,
       reason: unparseableReason(m.column.type),
       column: n,
-      value: textOf(n),
+      value: shown(n),
     });
   }
   const hasStatus = present.some((m) => m.column.name === 'status');
@@ -110,7 +116,7 @@ export function rowChecks(
             when: `${castOf(n)} > ${d.addDays(d.cast(d.literal(now), 'timestamp'), 1)}`,
             reason: 'future_date',
             column: n,
-            value: textOf(n),
+            value: shown(n),
           });
           break;
         case 'range':
@@ -118,7 +124,7 @@ export function rowChecks(
             when: `${castOf(n)} NOT BETWEEN ${check.min} AND ${check.max}`,
             reason: check.reason,
             column: n,
-            value: textOf(n),
+            value: shown(n),
           });
           break;
         case 'non_negative': {
@@ -128,7 +134,7 @@ export function rowChecks(
             when: `${castOf(n)} < 0${completed}`,
             reason: check.reason,
             column: n,
-            value: textOf(n),
+            value: shown(n),
           });
           break;
         }
@@ -142,7 +148,7 @@ export function rowChecks(
       when: `${castOf('period_end')} < ${castOf('period_start')}`,
       reason: 'invalid_period',
       column: 'period_end',
-      value: `${textOf('period_start')} || ' .. ' || ${textOf('period_end')}`,
+      value: `${shown('period_start')} || ' .. ' || ${shown('period_end')}`,
     });
   return checks;
 }

@@ -1,3 +1,4 @@
+import { piiColumns, unstoredPiiColumns } from '../privacy/pii.js';
 import { ensureCustomerKeys } from '../workspace/customer-keys.js';
 import { basename } from 'node:path';
 import { UserError, userError, type Problem } from '../core/errors.js';
@@ -27,6 +28,8 @@ export interface IngestOptions {
   /** Allow a reload to leave a table that had rows empty. */
   allowEmpty?: boolean;
   progress?: (message: string) => void;
+  /** Where the pseudonymisation key (`SEGTRACK_PII_KEY`) is read from (default: the process's environment). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One kind of rejection in one table, with a few examples. */
@@ -140,6 +143,8 @@ export async function ingest(
         now,
         configPath: config.path,
         progress,
+        pii: piiColumns(config, t),
+        ...(options.env ? { env: options.env } : {}),
       });
       prepared.set(t, p);
       const before = mode === 'replace' ? await count(engine, t) : 0;
@@ -204,6 +209,10 @@ export async function ingest(
         `${t}: ${load.counts.source_rows} rows read, ${load.counts.accepted} accepted, ${load.counts.rejected} rejected, ${load.counts.excluded} excluded`,
       );
     }
+    for (const c of unstoredPiiColumns(config))
+      result.warnings.push(
+        `privacy.pii_columns: '${c}' is not a column segtrack stores (source columns that are not mapped never reach the workspace)`,
+      );
     result.customers_created = await reconcileCustomers(tx, loadId);
     await ensureCustomerKeys(tx);
     if (result.customers_created > 0)

@@ -4,6 +4,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { SourceConfig } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, type CanonicalTableName } from '../model/canonical.js';
+import { preparePiiKey, WITHHELD, type PiiTreatment } from '../privacy/pii.js';
 import { LOAD_ID_COLUMN } from '../workspace/schema.js';
 import {
   castName,
@@ -46,6 +47,8 @@ export interface PreparedTable extends TableLoad {
   rejectedLines: string;
   loadId: number;
   mode: 'replace' | 'append';
+  /** Personal-data columns the source maps: their rejected values are withheld. */
+  piiMapped: string[];
 }
 
 /** Settings for {@link prepareTable}. */
@@ -61,6 +64,10 @@ export interface LoadTableOptions {
   now: string;
   configPath: string;
   progress: (message: string) => void;
+  /** The table's personal-data columns and their treatment (`piiColumns`). */
+  pii?: ReadonlyMap<string, PiiTreatment>;
+  /** Where the pseudonymisation key is read from (default: the process's environment). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const ORD = '__ord';
@@ -192,6 +199,12 @@ export async function prepareTable(tx: Engine, o: LoadTableOptions): Promise<Pre
 
   // 1. Canonical columns from source columns.
   const { mappings, problems } = mapColumns(table, source, sourceColumns, d, o.configPath, firstFile);
+  for (const m of mappings) {
+    const treatment = o.pii?.get(m.column.name);
+    if (treatment !== undefined && m.expr !== undefined) m.pii = treatment;
+  }
+  // Refuse before anything is written when personal data would need a key that is not there.
+  if (mappings.some((m) => m.pii === 'hash')) await preparePiiKey(tx, o.env);
   const groupBy = source.group_by ?? [];
   for (const g of groupBy)
     if (!sourceColumns.some((c) => c.toLowerCase() === g.toLowerCase()))
@@ -443,7 +456,18 @@ export async function prepareTable(tx: Engine, o: LoadTableOptions): Promise<Pre
     throw new Error(`ingest accounting does not add up for ${table}: ${JSON.stringify(counts)}`);
   // The source rows are no longer needed: free their memory before the writes.
   await dropStage(tx, stage);
-  return { table, counts, files: o.files, warnings, checked, rejectedLines, loadId: o.loadId, mode: o.mode };
+  const piiMapped = mappings.filter((m) => m.pii !== undefined).map((m) => m.column.name);
+  return {
+    table,
+    counts,
+    files: o.files,
+    warnings,
+    checked,
+    rejectedLines,
+    loadId: o.loadId,
+    mode: o.mode,
+    piiMapped,
+  };
 }
 
 /**
@@ -470,9 +494,21 @@ export async function writeTable(tx: Engine, p: PreparedTable): Promise<TableLoa
       `FROM ${d.ident(p.checked)} WHERE ${REASON} IS NULL`,
   );
   const fileCase = `CASE file_index ${p.files.map((f, i) => `WHEN ${i} THEN ${d.literal(f.path)}`).join(' ')} END`;
+  // Personal data never reaches rejected_rows: not a rejected personal-data value, nor the raw
+  // text of an unreadable line (or its parser message) from a source that maps personal data.
+  const withheld = d.literal(WITHHELD);
+  const piiNames = p.piiMapped.map((c) => d.literal(c)).join(', ');
+  const value =
+    p.piiMapped.length === 0
+      ? 'value'
+      : `CASE WHEN column_name IN (${piiNames}) OR column_name IS NULL THEN CASE WHEN value IS NULL THEN NULL ELSE ${withheld} END ELSE value END`;
+  const detail =
+    p.piiMapped.length === 0
+      ? 'detail'
+      : `CASE WHEN column_name IS NULL AND detail IS NOT NULL THEN ${withheld} ELSE detail END`;
   await tx.exec(
     `INSERT INTO rejected_rows (load_id, table_name, file, row_number, reason, column_name, value, detail) ` +
-      `SELECT ${p.loadId}, ${d.literal(p.table)}, ${fileCase}, row_number, reason, column_name, value, detail ` +
+      `SELECT ${p.loadId}, ${d.literal(p.table)}, ${fileCase}, row_number, reason, column_name, ${value}, ${detail} ` +
       `FROM ${d.ident(p.rejectedLines)} ORDER BY file_index, row_number`,
   );
   return { table: p.table, counts: p.counts, files: p.files, warnings: p.warnings };

@@ -3,6 +3,7 @@ import type { Problem } from '../core/errors.js';
 import type { SourceConfig } from '../config/types.js';
 import { CANONICAL, type CanonicalColumn, type CanonicalTableName } from '../model/canonical.js';
 import type { Dialect } from '../dialect/dialect.js';
+import type { PiiTreatment } from '../privacy/pii.js';
 import { bareColumn, referencedColumns } from './sql-references.js';
 
 /** How one canonical column is computed from the source. */
@@ -16,6 +17,8 @@ export interface ColumnMapping {
   explicit: boolean;
   /** The value arrives as text (a bare column of a file read as text), to be read as its type. */
   textInput?: boolean;
+  /** Personal data: stored as its keyed hash, or not at all (src/privacy/pii.ts). */
+  pii?: PiiTreatment;
 }
 
 /** Where something in a source's config was written, for error messages. */

@@ -157,6 +157,13 @@ export class DuckDBDialect extends BaseDialect {
     };
   }
 
+  override hmacSha256Hex(value: string, padTable: string): string {
+    // H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)) with DuckDB's sha256 over BLOBs; the pads are read once
+    // (uncorrelated scalar subqueries).
+    const pad = (p: string) => `unhex((SELECT ${p} FROM ${padTable}))`;
+    return `sha256(${pad('opad')} || unhex(sha256(${pad('ipad')} || encode(${value}))))`;
+  }
+
   override rowId(): string {
     return 'rowid';
   }
