@@ -9,6 +9,8 @@ import { assignSegments } from '../segments/assign.js';
 import { modelStep, newModelReport, type ModelReport } from '../predict/model-step.js';
 import { modelReportJson } from '../predict/report.js';
 import { modelSettings, modelsWanted } from '../predict/settings.js';
+import { recordAudit } from '../privacy/audit.js';
+import { applyRetention } from '../privacy/retention.js';
 import { writeSnapshot } from '../snapshot/store.js';
 
 /** Settings for {@link runPipeline}. */
@@ -60,6 +62,9 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     timings[stage] = Math.round(performance.now() - t);
     return r;
   };
+  // Data past its retention (privacy.retain_*_days) is purged before anything reads it.
+  const retention = await time('retention', () => applyRetention(engine, config));
+  if (Object.keys(retention.cutoff).length === 0) delete timings['retention'];
   const asOf = await resolveAsOf(engine, config.as_of, o.asOf);
   const settings = modelSettings(config);
   const report: ModelReport | undefined = modelsWanted(config) ? newModelReport(settings) : undefined;
@@ -83,10 +88,17 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
   const table = await time('kpis', () =>
     computeSnapshotKpis(engine, config, features, assignment, selection),
   );
+  // A run under a changed configuration is recorded in the audit log (hashes only).
+  const hash = configHash(config);
+  const [last] = await engine.query<{ config_hash: string }>(
+    'SELECT config_hash FROM snapshots ORDER BY snapshot_id DESC LIMIT 1',
+  );
+  if (last !== undefined && last.config_hash !== hash)
+    await recordAudit(engine, 'config_change', config.path || null, { from: last.config_hash, to: hash });
   const id = await time('snapshot', () =>
     writeSnapshot(engine, {
       asOf,
-      configHash: configHash(config),
+      configHash: hash,
       schemes: assignment.schemes,
       kpis: table.kpis,
       members: assignment.table,

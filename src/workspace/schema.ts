@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { ensureSnapshotSchema } from '../snapshot/store.js';
+import { AUDIT_DDL } from '../privacy/audit.js';
 import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
 
 /**
@@ -34,6 +35,8 @@ export async function ensureSchema(engine: Engine): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ${d.ident('segtrack_meta')} (key VARCHAR PRIMARY KEY, value VARCHAR)`,
     ...CANONICAL_TABLES.map((t) => canonicalTableDdl(engine, t)),
     CUSTOMER_KEYS_DDL,
+    // Who did what and when (src/privacy/audit.ts).
+    AUDIT_DDL,
     // Every row that ingestion read but did not load, with why and where (nothing is lost).
     `CREATE TABLE IF NOT EXISTS rejected_rows (
        load_id BIGINT, table_name VARCHAR, file VARCHAR, row_number BIGINT,

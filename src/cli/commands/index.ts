@@ -10,6 +10,7 @@ import { registerQuality } from './quality.js';
 import { registerHistory } from './history.js';
 import { registerMembers } from './members.js';
 import { registerModels } from './models.js';
+import { registerPrivacy } from './privacy.js';
 import { registerRun } from './run.js';
 import { registerSegments } from './segments.js';
 
@@ -27,4 +28,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerModels(program, context);
   registerClusters(program, context);
   registerDrivers(program, context);
+  registerPrivacy(program, context);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { userError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import { describeColumns } from '../../ingest/stage.js';
+import { recordAudit } from '../../privacy/audit.js';
 import { resolveSnapshot, requireScheme } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { toCsv } from '../csv-text.js';
@@ -71,6 +72,12 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
           `WHERE m.snapshot_id = ${snap.snapshot_id} AND m.scheme = ${d.literal(f.scheme)}` +
           (f.segment !== undefined ? ` AND m.segment = ${d.literal(f.segment)}` : '') +
           ` ORDER BY m.segment, k.customer_id`;
+        // Member-level data leaves the workspace: the audit log records who listed whom.
+        await recordAudit(engine, 'members', `${f.scheme}${f.segment !== undefined ? `/${f.segment}` : ''}`, {
+          snapshot_id: snap.snapshot_id,
+          features: wanted,
+          out: f.out ? resolve(f.out) : null,
+        });
         if (f.out) {
           const out = resolve(f.out);
           await engine.exec(d.copyToFile(sql, out, format as 'csv' | 'parquet' | 'json'));
