@@ -141,6 +141,12 @@ const privacy = z.strictObject({
     .describe('a whole number ≥ 1: segments with fewer customers are suppressed in outputs')
     .optional(),
   require_consent: z.boolean().optional(),
+  unknown_consent: z
+    .enum(['exclude', 'include'])
+    .describe(
+      'exclude (default) or include customers whose marketing consent is unknown in activation exports',
+    )
+    .optional(),
   retain_events_days: positiveInt.describe('a whole number of days ≥ 1').optional(),
   retain_orders_days: positiveInt.describe('a whole number of days ≥ 1').optional(),
 });

@@ -98,6 +98,8 @@ export interface PrivacyConfig {
   pii?: 'hash' | 'drop';
   min_segment_size?: number;
   require_consent?: boolean;
+  /** Activation exports leave out customers whose consent is unknown (`exclude`, the default) or keep them. */
+  unknown_consent?: 'exclude' | 'include';
   retain_events_days?: number;
   retain_orders_days?: number;
 }

@@ -71,7 +71,14 @@ export async function forgetCustomers(engine: Engine, ids: readonly string[]): P
         `WHERE c.column_name = 'customer_id' AND c.table_name <> 'customer_keys' ORDER BY c.table_name`,
     );
     for (const t of withIds) await del(t.table_name, ours);
-    await del('snapshot_members', `customer_key IN (${keysOf})`);
+    // Every table keyed by customer_key: snapshot memberships, export records, …
+    const withKeys = await tx.query<{ table_name: string }>(
+      `SELECT DISTINCT c.table_name FROM information_schema.columns c ${STORED} ` +
+        `WHERE c.column_name = 'customer_key' AND c.table_name <> 'customer_keys' ` +
+        `AND c.table_name NOT IN (SELECT table_name FROM information_schema.columns WHERE column_name = 'customer_id') ` +
+        `ORDER BY c.table_name`,
+    );
+    for (const t of withKeys) await del(t.table_name, `customer_key IN (${keysOf})`);
     // A rejected row records one value: the id itself (a duplicate key, a bad row of theirs).
     await del('rejected_rows', `value IN (SELECT customer_id FROM ${TEMP})`);
     // The key stays, as a tombstone without the id, so that it is never reused.

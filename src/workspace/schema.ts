@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { ensureSnapshotSchema } from '../snapshot/store.js';
+import { EXPORT_DDL } from '../activation/export.js';
 import { AUDIT_DDL } from '../privacy/audit.js';
 import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
 
@@ -37,6 +38,8 @@ export async function ensureSchema(engine: Engine): Promise<void> {
     CUSTOMER_KEYS_DDL,
     // Who did what and when (src/privacy/audit.ts).
     AUDIT_DDL,
+    // Activation exports and who was in each (src/activation/export.ts).
+    ...EXPORT_DDL,
     // Every row that ingestion read but did not load, with why and where (nothing is lost).
     `CREATE TABLE IF NOT EXISTS rejected_rows (
        load_id BIGINT, table_name VARCHAR, file VARCHAR, row_number BIGINT,

@@ -4,6 +4,7 @@ import { registerBench } from './bench.js';
 import { registerClusters } from './clusters.js';
 import { registerDemo } from './demo.js';
 import { registerDrivers } from './drivers.js';
+import { registerExport } from './export.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -29,4 +30,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerClusters(program, context);
   registerDrivers(program, context);
   registerPrivacy(program, context);
+  registerExport(program, context);
 }
