@@ -46,6 +46,45 @@ export const expression = z
     ...params('config_empty_expression'),
   });
 
+/**
+ * Why a SQL snippet from the config (a source column expression or filter) cannot be spliced
+ * into the statement that reads the source, or undefined when it can: outside string literals
+ * and quoted names it must not end the statement (`;`), open a comment (`--`, `/*`) that would
+ * swallow the rest of the statement, or close a parenthesis it did not open (which would let it
+ * break out of its place). The engine parses and checks everything else.
+ */
+export function sqlSnippetProblem(sql: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const close = sql.indexOf(ch, i + 1);
+      if (close < 0) return `it has an unterminated ${ch === "'" ? 'string' : 'quoted name'}`;
+      i = close;
+      continue;
+    }
+    if (ch === ';') return `it contains ';' at character ${i + 1}: a snippet is one expression, not statements`;
+    if ((ch === '-' && sql[i + 1] === '-') || (ch === '/' && sql[i + 1] === '*'))
+      return `it contains a comment at character ${i + 1}`;
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return `it closes a parenthesis it did not open, at character ${i + 1}`;
+    if (ch.charCodeAt(0) < 32 && ch !== '\t' && ch !== '\n' && ch !== '\r')
+      return `it contains a control character at character ${i + 1}`;
+  }
+  return depth > 0 ? 'it leaves a parenthesis open' : undefined;
+}
+
+/** A SQL expression over a source's columns (see {@link sqlSnippetProblem}). */
+export const sqlSnippet = expression.superRefine((v, ctx) => {
+  const problem = sqlSnippetProblem(v);
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `this SQL snippet cannot be used: ${problem}`,
+      ...params('config_unsafe_sql', "write one SQL expression over the source's columns, e.g. `Quantity * UnitPrice`"),
+    });
+});
+
 /** Lower-case identifier, usable as a column name in SQL and in rule expressions. */
 export const identifier = z.string().refine((v) => /^[a-z][a-z0-9_]*$/.test(v), {
   message: 'must be a lower-case name (letters, digits and _ , starting with a letter)',

@@ -20,6 +20,7 @@ import {
   isRecord,
   params,
   positiveInt,
+  sqlSnippet,
   text,
   uniqueNames,
 } from './schema-parts.js';
@@ -46,7 +47,7 @@ const sourceOptions = z.strictObject({
   types: z.record(z.string(), z.enum(SOURCE_COLUMN_TYPES)).optional(),
 });
 
-const columnExpression = expression.describe(
+const columnExpression = sqlSnippet.describe(
   "a SQL expression over the source file's columns, e.g. `CustomerID` or `sum(Quantity * UnitPrice)`",
 );
 
@@ -60,7 +61,7 @@ function sourceSchema(table: CanonicalTableName) {
       files: z.array(text).min(1).optional(),
       format: z.enum(SOURCE_FORMATS).optional(),
       options: sourceOptions.optional(),
-      filter: expression.optional(),
+      filter: sqlSnippet.optional(),
       group_by: z.array(text).min(1).optional(),
       columns: z.strictObject(columns).optional(),
     })
