@@ -63,7 +63,8 @@ export function sqlSnippetProblem(sql: string): string | undefined {
       i = close;
       continue;
     }
-    if (ch === ';') return `it contains ';' at character ${i + 1}: a snippet is one expression, not statements`;
+    if (ch === ';')
+      return `it contains ';' at character ${i + 1}: a snippet is one expression, not statements`;
     if ((ch === '-' && sql[i + 1] === '-') || (ch === '/' && sql[i + 1] === '*'))
       return `it contains a comment at character ${i + 1}`;
     if (ch === '(') depth++;
@@ -81,7 +82,10 @@ export const sqlSnippet = expression.superRefine((v, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: `this SQL snippet cannot be used: ${problem}`,
-      ...params('config_unsafe_sql', "write one SQL expression over the source's columns, e.g. `Quantity * UnitPrice`"),
+      ...params(
+        'config_unsafe_sql',
+        "write one SQL expression over the source's columns, e.g. `Quantity * UnitPrice`",
+      ),
     });
 });
 
