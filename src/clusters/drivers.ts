@@ -1,3 +1,4 @@
+import { decideSuppression, type SuppressionReason } from '../privacy/suppression.js';
 import { userError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Engine } from '../engine/engine.js';
@@ -19,6 +20,11 @@ export interface DriversOptions {
   scheme?: { scheme: string; snapshotId: number };
   /** Distinguishing features listed for the best and worst segment. Default 5. */
   top?: number;
+  /**
+   * `privacy.min_segment_size` (default 10): segments with fewer customers, and their complement
+   * (src/privacy/suppression.ts), are listed without figures and never named best or worst.
+   */
+  minSegmentSize?: number;
 }
 
 /** One feature's rank correlation with the target. */
@@ -34,8 +40,11 @@ export interface DriverCorrelation {
 /** A segment's target mean and what sets it apart. */
 export interface DriverSegment {
   segment: string;
-  customers: number;
+  /** Null when suppressed. */
+  customers: number | null;
   target_mean: number | null;
+  suppressed: boolean;
+  suppression?: SuppressionReason;
 }
 
 /** A feature setting a segment apart: (segment mean − base mean) / base sd. */
@@ -118,7 +127,9 @@ export async function kpiDrivers(engine: Engine, o: DriversOptions): Promise<Dri
     table,
     customers,
     correlations,
-    scheme: o.scheme ? await schemeDrivers(engine, table, o.target, features, o.scheme, o.top ?? 5) : null,
+    scheme: o.scheme
+      ? await schemeDrivers(engine, table, o.target, features, o.scheme, o.top ?? 5, o.minSegmentSize ?? 10)
+      : null,
   };
 }
 
@@ -129,6 +140,7 @@ async function schemeDrivers(
   features: string[],
   s: { scheme: string; snapshotId: number },
   top: number,
+  minSegmentSize: number,
 ): Promise<NonNullable<DriversReport['scheme']>> {
   const d = engine.dialect;
   const join =
@@ -137,12 +149,22 @@ async function schemeDrivers(
   const rows = await engine.query<{ segment: string; customers: number; target_mean: number | null }>(
     `SELECT m.segment, COUNT(*) AS customers, AVG(f.${d.ident(target)}) AS target_mean ${join} GROUP BY m.segment`,
   );
+  const decisions = decideSuppression(
+    rows.map((r) => ({ id: r.segment, customers: Number(r.customers) })),
+    { threshold: minSegmentSize, totalKnown: true },
+  );
   const segments: DriverSegment[] = rows
-    .map((r) => ({
-      segment: r.segment,
-      customers: Number(r.customers),
-      target_mean: r.target_mean === null ? null : Number(r.target_mean),
-    }))
+    .map((r, i): DriverSegment => {
+      const reason = decisions[i]!.reason;
+      return reason !== null
+        ? { segment: r.segment, customers: null, target_mean: null, suppressed: true, suppression: reason }
+        : {
+            segment: r.segment,
+            customers: Number(r.customers),
+            target_mean: r.target_mean === null ? null : Number(r.target_mean),
+            suppressed: false,
+          };
+    })
     .sort(
       (a, b) =>
         (b.target_mean ?? -Infinity) - (a.target_mean ?? -Infinity) || a.segment.localeCompare(b.segment),

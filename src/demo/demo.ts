@@ -9,7 +9,10 @@ import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { backfill } from '../pipeline/backfill.js';
 import { resolveAsOf } from '../pipeline/run.js';
 import { runQuality, type QualityReport } from '../quality/quality.js';
-import { segmentTable, resolveSnapshot, type SegmentRow } from '../snapshot/read.js';
+import { shownSegmentTable, resolveSnapshot } from '../snapshot/read.js';
+import type { ShownSegmentRow } from '../privacy/suppress-segments.js';
+import { decideSuppression } from '../privacy/suppression.js';
+import { minSegmentSizeOf } from '../privacy/threshold.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import { demoConfigText } from './demo-config.js';
 
@@ -33,7 +36,8 @@ export interface DemoSummary {
   last_order: string | null;
   events: number;
   feedback: number;
-  channels: { channel: string; customers: number; revenue: number }[];
+  /** Customers and revenue per acquisition channel; small channels suppressed (null). */
+  channels: { channel: string; customers: number | null; revenue: number | null; suppressed: boolean }[];
 }
 
 /** What `segtrack demo` did. */
@@ -48,11 +52,12 @@ export interface DemoResult {
   /** The snapshots built: one per month end over the last year, and the as-of date. */
   snapshots: { snapshot_id: number; as_of: string }[];
   /** The RFM table of the latest snapshot, for the summary. */
-  rfm: SegmentRow[];
+  /** The latest RFM segments, small ones suppressed (privacy.min_segment_size). */
+  rfm: ShownSegmentRow[];
 }
 
 /** Headline figures computed in the engine. */
-export async function summarise(engine: Engine): Promise<DemoSummary> {
+export async function summarise(engine: Engine, minSegmentSize = 10): Promise<DemoSummary> {
   const [h] = await engine.query(
     `SELECT (SELECT count(*) FROM customers) AS customers,
             (SELECT count(DISTINCT customer_id) FROM orders WHERE status = 'completed') AS buyers,
@@ -80,8 +85,24 @@ export async function summarise(engine: Engine): Promise<DemoSummary> {
     last_order: (h?.['last_order'] as string | null) ?? null,
     events: Number(h?.['events'] ?? 0),
     feedback: Number(h?.['feedback'] ?? 0),
-    channels,
+    channels: suppressChannels(channels, minSegmentSize),
   };
+}
+
+/** The channel rows as shown: a channel of fewer than the minimum customers (and its complement) hidden. */
+function suppressChannels(
+  rows: { channel: string; customers: number; revenue: number }[],
+  threshold: number,
+): DemoSummary['channels'] {
+  const decisions = decideSuppression(
+    rows.map((r) => ({ id: r.channel, customers: Number(r.customers) })),
+    { threshold, totalKnown: true },
+  );
+  return rows.map((r, i) =>
+    decisions[i]!.suppressed
+      ? { channel: r.channel, customers: null, revenue: null, suppressed: true }
+      : { channel: r.channel, customers: Number(r.customers), revenue: Number(r.revenue), suppressed: false },
+  );
 }
 
 /**
@@ -126,7 +147,13 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     progress(`building monthly snapshots from ${from} to ${asOf}`);
     const history = await backfill(engine, config, { from, to: asOf, every: 'month', progress });
     const latest = await resolveSnapshot(engine);
-    const rfm = (await segmentTable(engine, latest, 'rfm', ['customers', 'revenue', 'repeat_rate'])).segments;
+    const rfm = (
+      await shownSegmentTable(engine, latest, 'rfm', minSegmentSizeOf(config), [
+        'customers',
+        'revenue',
+        'repeat_rate',
+      ])
+    ).segments;
     return {
       snapshots: history.snapshots,
       rfm,
@@ -136,7 +163,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       generated,
       ingest: ingested,
       quality: quality.summary,
-      summary: await summarise(engine),
+      summary: await summarise(engine, minSegmentSizeOf(config)),
     };
   } finally {
     await engine.close();

@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { compileExpression, type ExprSchema } from '../expr/index.js';
 import type { FeatureInfo } from '../features/build-features.js';
+import { minSegmentSizeOf } from '../privacy/threshold.js';
 import { computeKpis } from '../kpis/compute.js';
 import type { AggregateCompiler } from '../kpis/custom.js';
 import { computeFlags } from '../kpis/flags.js';
@@ -63,7 +64,7 @@ export async function computeSnapshotKpis(
     asOf: features.asOf,
     segments: Object.fromEntries(assignment.schemes.map((s) => [s.scheme, s.segments])),
   });
-  const report = computeFlags(table, { minSegmentSize: config.privacy?.min_segment_size ?? 10 });
+  const report = computeFlags(table, { minSegmentSize: minSegmentSizeOf(config) });
   const segments: StoredSegment[] = table.schemes.flatMap((s) =>
     s.segments.map((seg) => ({
       scheme: s.scheme,

@@ -1,6 +1,9 @@
 import { userError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Engine } from '../engine/engine.js';
+import { suppressSegmentRows, type ShownSegmentRow } from '../privacy/suppress-segments.js';
+import { decideSuppression, type SuppressionReason } from '../privacy/suppression.js';
+import { DEFAULT_MIN_SEGMENT_SIZE } from '../privacy/threshold.js';
 import { BASE_SCHEME, type StoredFlag } from './store.js';
 
 /** A snapshot's identity (CONTRACT.md, `segtrack snapshots`). */
@@ -69,7 +72,10 @@ export interface SegmentRow {
   flags: StoredFlag[];
 }
 
-/** The segment × KPI table of a scheme in a snapshot, segments in the scheme's order. */
+/**
+ * The segment × KPI table of a scheme in a snapshot, segments in the scheme's order, as stored:
+ * nothing is suppressed. What segtrack prints goes through {@link shownSegmentTable}.
+ */
 export async function segmentTable(
   engine: Engine,
   snapshot: SnapshotInfo,
@@ -136,25 +142,60 @@ export async function segmentTable(
   };
 }
 
-/** A KPI's series per segment over the snapshots (CONTRACT.md, `segtrack trend`). */
+/**
+ * {@link segmentTable} as the outputs show it: segments with fewer than `minSegmentSize` customers
+ * suppressed, with complementary suppression against the base row (src/privacy/CONTEXT.md). The
+ * base row is returned as stored.
+ */
+export async function shownSegmentTable(
+  engine: Engine,
+  snapshot: SnapshotInfo,
+  scheme: string,
+  minSegmentSize: number,
+  kpis?: string[],
+): Promise<{ segments: ShownSegmentRow[]; base: SegmentRow; min_segment_size: number }> {
+  const t = await segmentTable(engine, snapshot, scheme, kpis);
+  return {
+    segments: suppressSegmentRows(t.segments, minSegmentSize),
+    base: t.base,
+    min_segment_size: minSegmentSize,
+  };
+}
+
+/** One point of a KPI's series (CONTRACT.md, `segtrack trend`). */
+export interface TrendPoint {
+  period: string;
+  value: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  snapshot_id: number;
+  suppressed: boolean;
+  /** Present only on suppressed points. */
+  suppression?: SuppressionReason;
+}
+
+/** A KPI's series for one segment. */
+export interface TrendSeries {
+  segment: string;
+  points: TrendPoint[];
+}
+
+/**
+ * A KPI's series per segment over the snapshots (CONTRACT.md, `segtrack trend`). In each
+ * snapshot, the scheme's segments with fewer than `minSegmentSize` customers (default 10) are
+ * suppressed, with complementary suppression across the scheme's segments since the base total
+ * is known: their points keep the period and snapshot but have null value and interval and
+ * `suppressed: true`. Pass `minSegmentSize: 1` for the stored values.
+ */
 export async function trend(
   engine: Engine,
   kpi: string,
   scheme: string,
   period: 'month' | 'week' | 'day' = 'month',
-): Promise<
-  {
-    segment: string;
-    points: {
-      period: string;
-      value: number | null;
-      ci_low: number | null;
-      ci_high: number | null;
-      snapshot_id: number;
-    }[];
-  }[]
-> {
+  options: { minSegmentSize?: number } = {},
+): Promise<TrendSeries[]> {
   const d = engine.dialect;
+  const threshold = options.minSegmentSize ?? DEFAULT_MIN_SEGMENT_SIZE;
   const snaps = await listSnapshots(engine);
   if (snaps.length === 0) await resolveSnapshot(engine);
   if (!snaps.some((s) => s.schemes.includes(scheme))) requireScheme(snaps[snaps.length - 1]!, scheme);
@@ -186,29 +227,61 @@ export async function trend(
       WHERE k.scheme = $1 AND k.kpi = $2 ORDER BY position, k.segment, l.period`,
     [scheme, kpi],
   );
-  const out = new Map<
-    string,
-    {
-      segment: string;
-      points: {
-        period: string;
-        value: number | null;
-        ci_low: number | null;
-        ci_high: number | null;
-        snapshot_id: number;
-      }[];
-    }
-  >();
+  const hidden = await suppressedPerSnapshot(engine, scheme, threshold);
+  const out = new Map<string, TrendSeries>();
   for (const r of rows) {
     const s = out.get(r.segment) ?? { segment: r.segment, points: [] };
-    s.points.push({
-      period: r.period,
-      value: r.value,
-      ci_low: r.ci_low,
-      ci_high: r.ci_high,
-      snapshot_id: Number(r.snapshot_id),
-    });
+    const id = Number(r.snapshot_id);
+    // A KPI row without its segment row cannot be checked: hidden, to be safe.
+    const decided = hidden.get(id)?.get(r.segment);
+    const reason = decided === undefined ? 'small' : decided;
+    s.points.push(
+      reason === null
+        ? {
+            period: r.period,
+            value: r.value,
+            ci_low: r.ci_low,
+            ci_high: r.ci_high,
+            snapshot_id: id,
+            suppressed: false,
+          }
+        : {
+            period: r.period,
+            value: null,
+            ci_low: null,
+            ci_high: null,
+            snapshot_id: id,
+            suppressed: true,
+            suppression: reason,
+          },
+    );
     out.set(r.segment, s);
   }
   return [...out.values()];
+}
+
+/** Per snapshot, per segment of `scheme`: the suppression reason, or null when shown. */
+async function suppressedPerSnapshot(
+  engine: Engine,
+  scheme: string,
+  threshold: number,
+): Promise<Map<number, Map<string, SuppressionReason | null>>> {
+  const segs = await engine.query<{ snapshot_id: number; segment: string; customers: number }>(
+    `SELECT snapshot_id, segment, customers FROM snapshot_segments WHERE scheme = $1 ORDER BY snapshot_id, position, segment`,
+    [scheme],
+  );
+  const bySnapshot = new Map<number, { id: string; customers: number }[]>();
+  for (const s of segs) {
+    const id = Number(s.snapshot_id);
+    const list = bySnapshot.get(id) ?? [];
+    list.push({ id: s.segment, customers: Number(s.customers) });
+    bySnapshot.set(id, list);
+  }
+  const out = new Map<number, Map<string, SuppressionReason | null>>();
+  for (const [id, cells] of bySnapshot)
+    out.set(
+      id,
+      new Map(decideSuppression(cells, { threshold, totalKnown: true }).map((x) => [x.id, x.reason])),
+    );
+  return out;
 }

@@ -51,6 +51,8 @@ o19,c09,2024-06-02 10:00:00,55,completed
 function configLines(where: string): string[] {
   return [
     'workspace: ./shop.duckdb',
+    // Eight customers: every segment is below the default minimum size; show them all here.
+    'privacy: {min_segment_size: 1}',
     'as_of: 2024-04-30',
     'sources:',
     '  customers:',

@@ -1,44 +1,121 @@
 import type { Command } from 'commander';
-import type { ClusterSchemeMeta } from '../../clusters/cluster-scheme-fit.js';
+import type { ClusterSchemeMeta, StoredCluster } from '../../clusters/cluster-scheme-fit.js';
+import type { FeatureProfile } from '../../clusters/profile.js';
 import { userError } from '../../core/errors.js';
-import { requireScheme, resolveSnapshot, segmentTable, type SegmentRow } from '../../snapshot/read.js';
+import type { ShownSegmentRow } from '../../privacy/suppress-segments.js';
+import {
+  decideSuppression,
+  suppressionLabel,
+  suppressionNote,
+  type SuppressionReason,
+} from '../../privacy/suppression.js';
+import { minSegmentSizeOf } from '../../privacy/threshold.js';
+import { requireScheme, resolveSnapshot, shownSegmentTable } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { num, table } from '../format.js';
 import { intFlag } from '../options.js';
 
-/** The stored fit of a kmeans scheme in a snapshot, with what `segtrack clusters --json` prints. */
+/** One cluster as `segtrack clusters` shows it: the stored numbers, or nulls when suppressed. */
+interface ShownCluster {
+  id: number;
+  name: string;
+  status: StoredCluster['status'];
+  customers: number | null;
+  share: number | null;
+  drift: number | null;
+  distinguishing: StoredCluster['distinguishing'];
+  profile: (Omit<FeatureProfile, 'mean' | 'median' | 'std_diff'> & {
+    mean: number | null;
+    median: number | null;
+    std_diff: number | null;
+  })[];
+  centroid: number[] | null;
+  kpis: ShownSegmentRow['kpis'];
+  flags: ShownSegmentRow['flags'];
+  suppressed: boolean;
+  /** Present only on suppressed clusters. */
+  suppression?: SuppressionReason;
+}
+
+/**
+ * The stored fit of a kmeans scheme in a snapshot, with what `segtrack clusters --json` prints.
+ * Clusters with fewer than `threshold` customers are suppressed, with complementary suppression
+ * across the clusters (their sizes add up to the `customers` shown): such a cluster keeps its id,
+ * name and status, and its size, share, centre, drift, profile means and medians, distinguishing
+ * features, KPIs and flags are left out (null or empty). The base's own means stay.
+ */
 function clustersJson(
   scheme: string,
   snapshot: { snapshot_id: number; as_of: string },
   m: ClusterSchemeMeta,
-  kpiRows: SegmentRow[],
+  kpiRows: ShownSegmentRow[],
+  threshold: number,
 ) {
   const kpisOf = new Map(kpiRows.map((r) => [r.segment, r]));
+  const decisions = decideSuppression(
+    m.clusters.map((c) => ({ id: c.name, customers: c.size })),
+    { threshold, totalKnown: true },
+  );
+  // The cluster sizes and the snapshot's segment counts are the same numbers; should they ever
+  // differ, a cluster hidden by either is hidden (hiding more never makes a hidden one recoverable).
+  const reasonOf = m.clusters.map((c, i) => decisions[i]?.reason ?? kpisOf.get(c.name)?.suppression ?? null);
+  const hiddenIds = new Set(m.clusters.filter((_, i) => reasonOf[i] !== null).map((c) => c.id));
   return {
     scheme,
     snapshot_id: snapshot.snapshot_id,
     as_of: snapshot.as_of,
+    min_segment_size: threshold,
     customers: m.customers,
     k: m.k.chosen,
     k_choice: m.k,
     features: m.features,
     seed: m.seed,
     fit: m.fit,
-    clusters: m.clusters.map((c) => ({
-      id: c.id,
-      name: c.name,
-      status: c.status,
-      customers: c.size,
-      share: c.share,
-      drift: c.drift,
-      distinguishing: c.distinguishing,
-      profile: c.profile,
-      centroid: c.centroid,
-      // The cluster's row of the snapshot's segment × KPI table (the KPI catalogue).
-      kpis: kpisOf.get(c.name)?.kpis ?? {},
-      flags: kpisOf.get(c.name)?.flags ?? [],
-    })),
-    identity: m.identity,
+    clusters: m.clusters.map((c, i): ShownCluster => {
+      const reason = reasonOf[i] ?? null;
+      if (reason === null)
+        return {
+          id: c.id,
+          name: c.name,
+          status: c.status,
+          customers: c.size,
+          share: c.share,
+          drift: c.drift,
+          distinguishing: c.distinguishing,
+          profile: c.profile,
+          centroid: c.centroid,
+          // The cluster's row of the snapshot's segment × KPI table (the KPI catalogue).
+          kpis: kpisOf.get(c.name)?.kpis ?? {},
+          flags: kpisOf.get(c.name)?.flags ?? [],
+          suppressed: false,
+        };
+      return {
+        id: c.id,
+        name: c.name,
+        status: c.status,
+        customers: null,
+        share: null,
+        drift: null,
+        distinguishing: [],
+        profile: c.profile.map((p) => ({
+          feature: p.feature,
+          mean: null,
+          median: null,
+          base_mean: p.base_mean,
+          base_median: p.base_median,
+          std_diff: null,
+        })),
+        centroid: null,
+        kpis: kpisOf.get(c.name)?.suppressed ? kpisOf.get(c.name)!.kpis : {},
+        flags: [],
+        suppressed: true,
+        suppression: reason,
+      };
+    }),
+    identity: {
+      ...m.identity,
+      drift: m.identity.drift.map((x) => (hiddenIds.has(x.id) ? { ...x, drift: null } : x)),
+    },
   };
 }
 
@@ -72,23 +149,28 @@ function human(j: ReturnType<typeof clustersJson>): string {
         c.id,
         c.name,
         c.status,
-        c.customers,
-        `${(c.share * 100).toFixed(1)}%`,
+        c.suppression !== undefined ? suppressionLabel(c.suppression, j.min_segment_size) : c.customers,
+        c.share === null ? '' : `${(c.share * 100).toFixed(1)}%`,
         c.drift === null ? '' : c.drift.toFixed(3),
       ]),
     ),
     '',
   ];
+  if (j.clusters.some((c) => c.suppressed)) lines.push(suppressionNote(j.min_segment_size), '');
   for (const c of j.clusters) {
+    if (c.suppression !== undefined) {
+      lines.push(`#${c.id} ${c.name}: ${suppressionLabel(c.suppression, j.min_segment_size)}`);
+      continue;
+    }
     lines.push(`#${c.id} ${c.name}:`);
     const shown = c.profile
       .slice()
-      .sort((a, b) => Math.abs(b.std_diff) - Math.abs(a.std_diff))
+      .sort((a, b) => Math.abs(b.std_diff ?? 0) - Math.abs(a.std_diff ?? 0))
       .slice(0, 4);
     for (const f of shown)
       lines.push(
         `  ${f.feature}: mean ${num(f.mean, 2)} (all ${num(f.base_mean, 2)}), median ${num(f.median, 2)} ` +
-          `(all ${num(f.base_median, 2)}), ${f.std_diff >= 0 ? '+' : ''}${f.std_diff.toFixed(2)} sd`,
+          `(all ${num(f.base_median, 2)}), ${(f.std_diff ?? 0) >= 0 ? '+' : ''}${(f.std_diff ?? 0).toFixed(2)} sd`,
       );
     const kpis = Object.entries(c.kpis)
       .filter(([, v]) => v.value !== null && v.value !== undefined)
@@ -141,8 +223,16 @@ export function registerClusters(program: Command, context: (cmd: Command) => Co
               hint: 'name a scheme with `type: kmeans`',
             },
           );
-        const kpis = await segmentTable(engine, snap, f.scheme);
-        const j = clustersJson(f.scheme, snap, JSON.parse(row.meta) as ClusterSchemeMeta, kpis.segments);
+        // Suppressed at output time: the snapshot keeps every cluster's numbers.
+        const threshold = minSegmentSizeOf(config);
+        const kpis = await shownSegmentTable(engine, snap, f.scheme, threshold);
+        const j = clustersJson(
+          f.scheme,
+          snap,
+          JSON.parse(row.meta) as ClusterSchemeMeta,
+          kpis.segments,
+          threshold,
+        );
         ctx.emit(j, () => human(j));
       } finally {
         await engine.close();

@@ -53,7 +53,11 @@ function renderDemo(r: DemoResult): string {
     '',
     table(
       ['acquisition channel', 'customers', 'revenue'],
-      s.channels.map((c) => [c.channel, c.customers, Math.round(c.revenue)]),
+      s.channels.map((c) =>
+        c.suppressed
+          ? [c.channel, 'suppressed', '—']
+          : [c.channel, c.customers ?? 0, Math.round(c.revenue ?? 0)],
+      ),
     ),
     '',
     `Data quality: ${r.quality.error} error(s), ${r.quality.warning} warning(s) — see \`segtrack quality --config ${r.config}\``,
@@ -63,7 +67,7 @@ function renderDemo(r: DemoResult): string {
       ['RFM segment', 'customers', 'revenue (12 months)', 'repeat rate'],
       r.rfm.map((s) => [
         s.segment,
-        s.customers,
+        s.suppressed ? 'suppressed' : (s.customers ?? 0),
         Math.round(s.kpis['revenue']?.value ?? 0),
         s.kpis['repeat_rate']?.value !== null && s.kpis['repeat_rate']?.value !== undefined
           ? `${(s.kpis['repeat_rate'].value * 100).toFixed(0)}%`

@@ -1,3 +1,4 @@
+import { minSegmentSizeOf } from '../../privacy/threshold.js';
 import type { Command } from 'commander';
 import { kpiDrivers, type DriversReport } from '../../clusters/drivers.js';
 import { requireScheme, resolveSnapshot } from '../../snapshot/read.js';
@@ -29,7 +30,9 @@ function human(r: DriversReport, top: number): string {
       `Mean ${r.target} per segment of ${s.scheme} (snapshot ${s.snapshot_id}):`,
       table(
         ['segment', 'customers', `mean ${r.target}`],
-        s.segments.map((x) => [x.segment, x.customers, x.target_mean]),
+        s.segments.map((x) =>
+          x.suppressed ? [x.segment, 'suppressed', '—'] : [x.segment, x.customers, x.target_mean],
+        ),
       ),
     );
     for (const [label, seg] of [
@@ -70,7 +73,12 @@ export function registerDrivers(program: Command, context: (cmd: Command) => Com
           requireScheme(snap, f.scheme);
           scheme = { scheme: f.scheme, snapshotId: snap.snapshot_id };
         }
-        const r = await kpiDrivers(engine, { target: f.kpi, top, ...(scheme ? { scheme } : {}) });
+        const r = await kpiDrivers(engine, {
+          target: f.kpi,
+          top,
+          minSegmentSize: minSegmentSizeOf(config),
+          ...(scheme ? { scheme } : {}),
+        });
         ctx.emit(r, () => human(r, top));
       } finally {
         await engine.close();

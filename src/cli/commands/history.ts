@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { cohorts } from '../../analysis/cohorts.js';
+import { cohorts, type CohortRow } from '../../analysis/cohorts.js';
 import { userError } from '../../core/errors.js';
 import { resolveAsOf } from '../../pipeline/run.js';
+import { suppressionLabel, suppressionNote, type SuppressionReason } from '../../privacy/suppression.js';
+import { minSegmentSizeOf } from '../../privacy/threshold.js';
 import { listSnapshots, trend } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { num, table } from '../format.js';
@@ -71,27 +73,47 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
       const config = await ctx.optionalConfig();
       const engine = await ctx.open(config, { mustExist: true });
       try {
-        const series = await trend(engine, f.kpi, f.scheme, f.period as 'month' | 'week' | 'day');
+        // Suppressed per snapshot at output time (the snapshots keep every value).
+        const threshold = minSegmentSizeOf(config);
+        const series = await trend(engine, f.kpi, f.scheme, f.period as 'month' | 'week' | 'day', {
+          minSegmentSize: threshold,
+        });
         const periods = [...new Set(series.flatMap((s) => s.points.map((p) => p.period)))].sort();
+        const label = (p: { suppression?: SuppressionReason }) =>
+          p.suppression !== undefined ? suppressionLabel(p.suppression, threshold) : '';
         print(
           ctx,
           format,
-          { kpi: f.kpi, scheme: f.scheme, period: f.period, series },
+          { kpi: f.kpi, scheme: f.scheme, period: f.period, min_segment_size: threshold, series },
           () =>
             toCsv(
-              ['segment', 'period', 'value', 'ci_low', 'ci_high', 'snapshot_id'],
+              ['segment', 'period', 'value', 'ci_low', 'ci_high', 'snapshot_id', 'suppression'],
               series.flatMap((s) =>
-                s.points.map((p) => [s.segment, p.period, p.value, p.ci_low, p.ci_high, p.snapshot_id]),
+                s.points.map((p) => [
+                  s.segment,
+                  p.period,
+                  p.value,
+                  p.ci_low,
+                  p.ci_high,
+                  p.snapshot_id,
+                  label(p),
+                ]),
               ),
             ),
-          () =>
-            table(
+          () => {
+            const text = table(
               ['segment', ...periods.map((p) => p.slice(0, f.period === 'month' ? 7 : 10))],
               series.map((s) => [
                 s.segment,
-                ...periods.map((p) => num(s.points.find((x) => x.period === p)?.value ?? null, 2)),
+                ...periods.map((p) => {
+                  const point = s.points.find((x) => x.period === p);
+                  return point?.suppressed ? label(point) : num(point?.value ?? null, 2);
+                }),
               ]),
-            ),
+            );
+            const any = series.some((s) => s.points.some((p) => p.suppressed));
+            return any ? `${text}\n\n${suppressionNote(threshold)}` : text;
+          },
         );
       } finally {
         await engine.close();
@@ -116,23 +138,58 @@ export function registerHistory(program: Command, context: (cmd: Command) => Com
       const engine = await ctx.open(config, { mustExist: true });
       try {
         const asOf = await resolveAsOf(engine, config?.as_of, dateFlag('--as-of', f.asOf));
-        const r = await cohorts(engine, { asOf, period: f.period, metric: f.metric });
+        // Suppressed at output time, like every table segtrack prints.
+        const threshold = minSegmentSizeOf(config);
+        const r = await cohorts(engine, {
+          asOf,
+          period: f.period,
+          metric: f.metric,
+          minSegmentSize: threshold,
+        });
         const width = Math.max(0, ...r.cohorts.map((c) => c.values.length));
-        const fmt = (v: number) => (f.metric === 'retention' ? `${(v * 100).toFixed(0)}%` : num(v, 2));
+        const fmt = (v: number | null) =>
+          v === null ? `<${threshold}` : f.metric === 'retention' ? `${(v * 100).toFixed(0)}%` : num(v, 2);
+        const label = (c: CohortRow) =>
+          c.suppression !== undefined ? suppressionLabel(c.suppression, threshold) : '';
         print(
           ctx,
           format,
           r,
           () =>
             toCsv(
-              ['cohort', 'size', ...Array.from({ length: width }, (_, k) => `p${k}`)],
-              r.cohorts.map((c) => [c.cohort, c.size, ...c.values]),
+              [
+                'cohort',
+                'size',
+                ...Array.from({ length: width }, (_, k) => `p${k}`),
+                'suppression',
+                'suppressed_periods',
+              ],
+              r.cohorts.map((c) => [
+                c.cohort,
+                c.size,
+                ...Array.from({ length: width }, (_, k) => c.values[k] ?? null),
+                label(c),
+                c.suppressed ? '' : c.suppressed_periods.join(' '),
+              ]),
             ),
-          () =>
-            table(
-              ['cohort', 'size', ...Array.from({ length: Math.min(width, 13) }, (_, k) => String(k))],
-              r.cohorts.map((c) => [c.cohort, c.size, ...c.values.slice(0, 13).map(fmt)]),
-            ) + (width > 13 ? `\n(${width} periods; the first 13 shown: --format csv for all)` : ''),
+          () => {
+            const lines = [
+              table(
+                ['cohort', 'size', ...Array.from({ length: Math.min(width, 13) }, (_, k) => String(k))],
+                r.cohorts.map((c) =>
+                  c.suppressed ? [c.cohort, label(c)] : [c.cohort, c.size, ...c.values.slice(0, 13).map(fmt)],
+                ),
+              ),
+            ];
+            if (width > 13) lines.push(`(${width} periods; the first 13 shown: --format csv for all)`);
+            if (r.cohorts.some((c) => c.suppressed_periods.length > 0))
+              lines.push(
+                '',
+                suppressionNote(threshold),
+                `<${threshold}: between 1 and ${threshold - 1} of the cohort's customers ordered in that period.`,
+              );
+            return lines.join('\n');
+          },
         );
       } finally {
         await engine.close();

@@ -3,7 +3,10 @@ import { userError } from '../../core/errors.js';
 import { CATALOGUE, kpiDefinition } from '../../kpis/catalogue.js';
 import { rankValues } from '../../kpis/rank.js';
 import type { KpiValue } from '../../kpis/types.js';
-import { resolveSnapshot, segmentTable, type KpiCell, type SegmentRow } from '../../snapshot/read.js';
+import type { ShownSegmentRow } from '../../privacy/suppress-segments.js';
+import { suppressionLabel, suppressionNote } from '../../privacy/suppression.js';
+import { minSegmentSizeOf } from '../../privacy/threshold.js';
+import { resolveSnapshot, shownSegmentTable, type KpiCell, type SegmentRow } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { toCsv } from '../csv-text.js';
 import { num, table } from '../format.js';
@@ -56,18 +59,22 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
             ?.split(',')
             .map((s) => s.trim())
             .filter(Boolean);
-          const t = await segmentTable(engine, snap, f.scheme, wanted);
-          let rows: SegmentRow[] = t.segments;
+          // Suppression happens here, at output time (the snapshot keeps every count).
+          const threshold = minSegmentSizeOf(config);
+          const t = await shownSegmentTable(engine, snap, f.scheme, threshold, wanted);
+          let rows: ShownSegmentRow[] = t.segments;
           if (f.sort !== undefined) {
             const def = kpiDefinition(f.sort) ?? config?.kpis?.custom?.find((c) => c.name === f.sort);
             if (!rows.some((r) => r.kpis[f.sort!] !== undefined))
               throw userError('unknown_kpi', `--sort ${f.sort}: the table has no such KPI`, {
                 hint: `KPIs: ${Object.keys(rows[0]?.kpis ?? {}).join(', ')}`,
               });
+            // Ranked after suppression: a suppressed segment has no value, so it goes last (by
+            // name) and its place cannot hint at its value.
             const ranked = rankValues(
               rows.map((r) => ({
                 segment: r.segment,
-                customers: r.customers,
+                customers: r.customers ?? 0,
                 kpi: r.kpis[f.sort!] as unknown as KpiValue,
               })),
               def?.direction ?? 'higher',
@@ -80,9 +87,15 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
             scheme: f.scheme,
             snapshot_id: snap.snapshot_id,
             as_of: snap.as_of,
+            min_segment_size: threshold,
             segments: rows,
             base: t.base,
           };
+          const shown: (ShownSegmentRow | SegmentRow)[] = [...rows, t.base];
+          const label = (r: ShownSegmentRow | SegmentRow) =>
+            'suppression' in r && r.suppression !== undefined
+              ? suppressionLabel(r.suppression, threshold)
+              : '';
           print(
             ctx,
             format,
@@ -90,13 +103,16 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
             () =>
               toCsv(
                 // The customers column already holds the `customers` KPI: one column of that name only.
+                // A suppressed segment has empty number cells and says so in `suppression` (before
+                // `flags`, which stays the last column).
                 [
                   'segment',
                   'customers',
                   ...csvKpis.flatMap((k) => [k, `${k}_ci_low`, `${k}_ci_high`]),
+                  'suppression',
                   'flags',
                 ],
-                [...rows, t.base].map((r) => [
+                shown.map((r) => [
                   r.segment,
                   r.customers,
                   ...csvKpis.flatMap((k) => [
@@ -104,27 +120,32 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
                     r.kpis[k]?.ci_low ?? null,
                     r.kpis[k]?.ci_high ?? null,
                   ]),
+                  label(r),
                   r.flags.map((x) => `${x.kpi}:${x.direction}`).join(' '),
                 ]),
               ),
             () => {
-              const flagOf = (r: SegmentRow, k: string) => {
+              const flagOf = (r: ShownSegmentRow | SegmentRow, k: string) => {
                 const x = r.flags.find((g) => g.kpi === k);
                 return x ? (x.direction === 'over' ? ' ▲' : ' ▼') : '';
               };
+              const at = Math.max(0, kpis.indexOf('customers'));
               const lines = [
                 `Scheme ${f.scheme}, snapshot ${snap.snapshot_id} as of ${snap.as_of}${f.sort ? `, ranked by ${f.sort}` : ''}`,
                 '',
                 table(
                   ['segment', ...kpis],
-                  [...rows, t.base].map((r) => [
-                    r.segment,
-                    ...kpis.map((k) => cellText(k, r.kpis[k], flagOf(r, k))),
-                  ]),
+                  shown.map((r) => {
+                    const hidden = label(r);
+                    // A suppressed row says so in the customers column (else the first KPI column).
+                    if (hidden !== '') return [r.segment, ...kpis.map((_, i) => (i === at ? hidden : ''))];
+                    return [r.segment, ...kpis.map((k) => cellText(k, r.kpis[k], flagOf(r, k)))];
+                  }),
                 ),
                 '',
                 '[low–high]: 95 % interval. ▲/▼: significantly above/below the rest of the customers (Benjamini–Hochberg, 5 % FDR).',
               ];
+              if (rows.some((r) => r.suppressed)) lines.push(suppressionNote(threshold));
               const unavailable = Object.entries(t.base.kpis).filter(([, c]) => c.available === false);
               for (const [k, c] of unavailable) lines.push(`${k}: n/a — ${c.reason ?? 'unavailable'}`);
               return lines.join('\n');
