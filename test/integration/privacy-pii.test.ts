@@ -223,6 +223,19 @@ describe('pii: drop and pseudonymised customer ids', () => {
     } finally {
       await engine.close();
     }
+    // `forget` takes the id as the business knows it and finds its pseudonym.
+    const erased = await runCli(['forget', '--config', config, '--customer', 'c1', '--json']);
+    expect(erased.code, erased.stderr).toBe(0);
+    expect(JSON.parse(erased.stdout)).toMatchObject({ erased: 1, verified: true });
+    const after = await openWorkspace(workspace);
+    try {
+      const [left] = await after.query(`SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1`, [
+        pseudonym(KEY, 'c1'),
+      ]);
+      expect(Number(left!['n'])).toBe(0);
+    } finally {
+      await after.close();
+    }
   });
 });
 
