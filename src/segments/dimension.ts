@@ -48,8 +48,8 @@ export const dimensionScheme: SchemeBuilder = async (scheme, ctx) => {
     const arms = edges.map((e, i) => `WHEN ${col} < ${d.literal(e)} THEN ${d.literal(names[i]!)}`);
     const sql =
       edges.length === 0
-        ? `SELECT customer_id, customer_key, CASE WHEN ${col} IS NULL THEN '${UNKNOWN}' ELSE 'all' END AS segment FROM ${t}`
-        : `SELECT customer_id, customer_key, CASE WHEN ${col} IS NULL THEN '${UNKNOWN}' ${arms.join(' ')} ELSE ${d.literal(names[names.length - 1]!)} END AS segment FROM ${t}`;
+        ? `SELECT customer_id, customer_key, CASE WHEN ${col} IS NULL THEN ${d.literal(UNKNOWN)} ELSE 'all' END AS segment FROM ${t}`
+        : `SELECT customer_id, customer_key, CASE WHEN ${col} IS NULL THEN ${d.literal(UNKNOWN)} ${arms.join(' ')} ELSE ${d.literal(names[names.length - 1]!)} END AS segment FROM ${t}`;
     return {
       scheme: scheme.name,
       type: 'dimension',
@@ -70,9 +70,9 @@ export const dimensionScheme: SchemeBuilder = async (scheme, ctx) => {
   const keptNames = kept.map((v) => v.v).sort();
   const inList = keptNames.map((v) => d.literal(v)).join(', ');
   const sql =
-    `SELECT customer_id, customer_key, CASE WHEN ${text} IS NULL THEN '${UNKNOWN}' ` +
+    `SELECT customer_id, customer_key, CASE WHEN ${text} IS NULL THEN ${d.literal(UNKNOWN)} ` +
     (keptNames.length > 0 ? `WHEN ${text} IN (${inList}) THEN ${text} ` : '') +
-    `ELSE '${OTHER}' END AS segment FROM ${t}`;
+    `ELSE ${d.literal(OTHER)} END AS segment FROM ${t}`;
   return {
     scheme: scheme.name,
     type: 'dimension',
