@@ -3,6 +3,7 @@ import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/c
 import { ensureSnapshotSchema } from '../snapshot/store.js';
 import { EXPORT_DDL } from '../activation/export.js';
 import { AUDIT_DDL } from '../privacy/audit.js';
+import { TOKENS_DDL } from '../server/tokens.js';
 import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
 
 /**
@@ -40,6 +41,8 @@ export async function ensureSchema(engine: Engine): Promise<void> {
     AUDIT_DDL,
     // Activation exports and who was in each (src/activation/export.ts).
     ...EXPORT_DDL,
+    // API tokens, hashed (src/server/tokens.ts).
+    TOKENS_DDL,
     // Every row that ingestion read but did not load, with why and where (nothing is lost).
     `CREATE TABLE IF NOT EXISTS rejected_rows (
        load_id BIGINT, table_name VARCHAR, file VARCHAR, row_number BIGINT,

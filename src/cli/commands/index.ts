@@ -14,6 +14,7 @@ import { registerModels } from './models.js';
 import { registerPrivacy } from './privacy.js';
 import { registerRun } from './run.js';
 import { registerSegments } from './segments.js';
+import { registerToken } from './token.js';
 
 /** Registers the commands that live in their own files (besides ingest and status). */
 export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -31,4 +32,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerDrivers(program, context);
   registerPrivacy(program, context);
   registerExport(program, context);
+  registerToken(program, context);
 }
