@@ -57,6 +57,10 @@ export { DEFAULT_MIN_SEGMENT_SIZE, minSegmentSizeOf } from './privacy/threshold.
 export { forgetCustomers } from './privacy/forget.js';
 export { listAudit, recordAudit } from './privacy/audit.js';
 export { exportSegment } from './activation/export.js';
+export { evaluateAlerts, type RunAlerts } from './alerts/evaluate.js';
+export { signBody, verifySignature } from './alerts/signature.js';
+export { compare } from './tracking/compare.js';
+export { compareSnapshots } from './tracking/compare-snapshots.js';
 export { cohorts } from './analysis/cohorts.js';
 export { runBench } from './bench/bench.js';
 export { run as runCli } from './cli/main.js';

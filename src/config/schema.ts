@@ -157,7 +157,10 @@ const alert = z.strictObject({
   kpi: text.describe('the KPI to watch, e.g. `churn_rate`'),
   scheme: text.optional(),
   segment: text.optional(),
-  when: expression.describe('a condition such as `change > 0.05` or `value < 100`'),
+  when: expression
+    // Checked by the alert stage (and `segtrack alerts --check`), which runs the valid rules
+    // and reports the others, so one bad rule does not stop a run.
+    .describe('a condition such as `change > 0.05`, `pct_change < -0.1` or `anomaly > 3`'),
   notify: z.array(text).optional(),
 });
 

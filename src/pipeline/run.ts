@@ -9,6 +9,7 @@ import { assignSegments } from '../segments/assign.js';
 import { modelStep, newModelReport, type ModelReport } from '../predict/model-step.js';
 import { modelReportJson } from '../predict/report.js';
 import { modelSettings, modelsWanted } from '../predict/settings.js';
+import { evaluateAlerts, type RunAlerts } from '../alerts/evaluate.js';
 import { recordAudit } from '../privacy/audit.js';
 import { applyRetention } from '../privacy/retention.js';
 import { writeSnapshot } from '../snapshot/store.js';
@@ -32,6 +33,8 @@ export interface RunResult {
   skipped_schemes: { scheme: string; type: string; reason: string }[];
   /** The model fits when the run used models (see `modelsWanted`), else absent. */
   models?: Record<string, unknown>;
+  /** The alert rules that fired on this snapshot, and what was notified. */
+  alerts: RunAlerts;
 }
 
 /** The as-of date a run uses: given, else the config's, else the latest order date. */
@@ -114,6 +117,8 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     }),
   );
   await engine.exec(`DROP TABLE IF EXISTS ${engine.dialect.ident(assignment.table)}`);
+  // Alert rules are evaluated against every snapshot a run stores (src/alerts).
+  const alerts = await time('alerts', () => evaluateAlerts(engine, config, id));
   return {
     snapshot_id: id,
     as_of: asOf,
@@ -124,5 +129,6 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     primary_kpi: table.primary ?? null,
     skipped_schemes: assignment.skipped,
     ...(models ? { models } : {}),
+    alerts,
   };
 }

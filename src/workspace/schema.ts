@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/canonical.js';
 import { ensureSnapshotSchema } from '../snapshot/store.js';
 import { EXPORT_DDL } from '../activation/export.js';
+import { ALERTS_DDL } from '../alerts/ddl.js';
 import { AUDIT_DDL } from '../privacy/audit.js';
 import { TOKENS_DDL } from '../server/tokens.js';
 import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
@@ -41,6 +42,8 @@ export async function ensureSchema(engine: Engine): Promise<void> {
     AUDIT_DDL,
     // Activation exports and who was in each (src/activation/export.ts).
     ...EXPORT_DDL,
+    // Alert history and pending notifications (src/alerts).
+    ...ALERTS_DDL,
     // API tokens, hashed (src/server/tokens.ts).
     TOKENS_DDL,
     // Every row that ingestion read but did not load, with why and where (nothing is lost).

@@ -5,6 +5,8 @@ import { registerClusters } from './clusters.js';
 import { registerDemo } from './demo.js';
 import { registerDrivers } from './drivers.js';
 import { registerExport } from './export.js';
+import { registerCompare } from './compare.js';
+import { registerAlerts } from './alerts.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -33,4 +35,6 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerPrivacy(program, context);
   registerExport(program, context);
   registerToken(program, context);
+  registerCompare(program, context);
+  registerAlerts(program, context);
 }

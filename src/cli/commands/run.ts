@@ -26,6 +26,15 @@ export function registerRun(program: Command, context: (cmd: Command) => Command
             `KPIs: ${r.kpis.join(', ')}`,
             ...r.skipped_schemes.map((s) => `skipped scheme ${s.scheme} (${s.type}): ${s.reason}`),
             ...modelLines(r.models),
+            ...(r.alerts.rules > 0
+              ? [
+                  `alerts: ${r.alerts.fired.length} fired of ${r.alerts.rules} rule${r.alerts.rules === 1 ? '' : 's'}` +
+                    (r.alerts.deliveries && r.alerts.deliveries.pending > 0
+                      ? `, ${r.alerts.deliveries.pending} notification(s) pending (retried at the next run)`
+                      : ''),
+                ]
+              : []),
+            ...r.alerts.problems.map((p) => `alerts: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`),
             '',
             table(
               ['stage', 'ms'],
