@@ -7,6 +7,7 @@ import { registerDrivers } from './drivers.js';
 import { registerExport } from './export.js';
 import { registerCompare } from './compare.js';
 import { registerAlerts } from './alerts.js';
+import { registerMigration } from './migration.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -37,4 +38,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerToken(program, context);
   registerCompare(program, context);
   registerAlerts(program, context);
+  registerMigration(program, context);
 }
