@@ -152,6 +152,45 @@ const privacy = z.strictObject({
   retain_orders_days: positiveInt.describe('a whole number of days ≥ 1').optional(),
 });
 
+// The recommendation playbook and response assumptions (src/decisions/CONTEXT.md). The shape is
+// checked here; which signals, operators and actions exist is checked by `recommendSettings`,
+// which reports every mistake with its place and a did-you-mean.
+const playbookCondition = z.union([
+  z.string(),
+  z.strictObject({ signal: text, op: text, value: z.number() }),
+]);
+const recommend = z.strictObject({
+  new_days: positiveInt.optional(),
+  min_responses: positiveInt.optional(),
+  budget_steps: positiveInt.optional(),
+  playbook: z
+    .array(
+      z.strictObject({
+        action: text,
+        all: z.array(playbookCondition).optional(),
+        any: z.array(playbookCondition).optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+  actions: z
+    .record(
+      identifier,
+      z
+        .strictObject({
+          label: text,
+          description: text,
+          basis: z.enum(['at_risk', 'clv']),
+          cost_per_customer: z.number().min(0),
+          response_rate: z.number().min(0).max(1),
+          uplift_per_responder: z.number().min(0),
+          uplift_share: z.number().min(0).max(1),
+        })
+        .partial(),
+    )
+    .optional(),
+});
+
 const alert = z.strictObject({
   name: text.describe('a name for the alert rule'),
   kpi: text.describe('the KPI to watch, e.g. `churn_rate`'),
@@ -212,6 +251,7 @@ export const configSchema = z
     kpis: kpis.optional(),
     models: models.optional(),
     privacy: privacy.optional(),
+    recommend: recommend.optional(),
     alerts: z
       .array(alert)
       .superRefine(uniqueNames('alert'), { when: () => true })

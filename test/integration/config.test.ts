@@ -332,3 +332,27 @@ describe('initTemplate', () => {
     }
   });
 });
+
+describe('the recommend section', () => {
+  it('accepts a playbook and response assumptions, and refuses a misshapen one with its place', () => {
+    const config = configFromObject(
+      {
+        recommend: {
+          playbook: [{ action: 'win_back', all: ['churn_risk >= 0.5'] }],
+          actions: { win_back: { cost_per_customer: 2, response_rate: 0.1 } },
+        },
+      },
+      '/tmp',
+    );
+    expect((config.raw['recommend'] as { actions: unknown }).actions).toEqual({
+      win_back: { cost_per_customer: 2, response_rate: 0.1 },
+    });
+    let problems: Problem[] = [];
+    try {
+      configFromObject({ recommend: { actions: { win_back: { response_rate: 2 } } } }, '/tmp');
+    } catch (e) {
+      problems = (e as UserError).problems;
+    }
+    expect(problems.map((p) => p.message).join('\n')).toMatch(/recommend\.actions\.win_back\.response_rate/);
+  });
+});

@@ -5,9 +5,11 @@ import { registerClusters } from './clusters.js';
 import { registerDemo } from './demo.js';
 import { registerDrivers } from './drivers.js';
 import { registerExport } from './export.js';
+import { registerMigration } from './migration.js';
 import { registerCompare } from './compare.js';
 import { registerAlerts } from './alerts.js';
-import { registerMigration } from './migration.js';
+import { registerRecommend } from './recommend.js';
+import { registerToken } from './token.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -17,7 +19,6 @@ import { registerModels } from './models.js';
 import { registerPrivacy } from './privacy.js';
 import { registerRun } from './run.js';
 import { registerSegments } from './segments.js';
-import { registerToken } from './token.js';
 
 /** Registers the commands that live in their own files (besides ingest and status). */
 export function registerCommands(program: Command, context: (cmd: Command) => CommandContext): void {
@@ -35,8 +36,9 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerDrivers(program, context);
   registerPrivacy(program, context);
   registerExport(program, context);
-  registerToken(program, context);
+  registerMigration(program, context);
   registerCompare(program, context);
   registerAlerts(program, context);
-  registerMigration(program, context);
+  registerRecommend(program, context);
+  registerToken(program, context);
 }
