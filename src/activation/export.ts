@@ -5,6 +5,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { Config } from '../config/types.js';
 import type { Engine } from '../engine/engine.js';
 import { describeColumns } from '../ingest/stage.js';
+import { recommend } from '../decisions/recommend.js';
 import { recordAudit } from '../privacy/audit.js';
 import { requireScheme, resolveSnapshot } from '../snapshot/read.js';
 
@@ -35,6 +36,8 @@ export interface ExportResult {
   members: number;
   /** Members no longer in the feature table (erased since the snapshot, say). */
   not_current: number;
+  /** The segment's recommended action (`segtrack recommend`), carried on every row; null when suppressed. */
+  recommended_action: string | null;
 }
 
 /** Bookkeeping of activation exports; `export_members` is what erasure reaches by key. */
@@ -54,7 +57,8 @@ const SCORE_COLUMNS = ['p_alive', 'predicted_clv', 'expected_purchases'];
  * to a file, less a random holdout drawn from them and recorded (`export_members`), so the
  * effect of acting on the segment can be measured against the held-out customers later. With
  * `privacy.require_consent: false` consent is not checked. Each file row has the customer id,
- * the segment, and the model scores when the run computed them (P(alive), churn risk
+ * the segment, the segment's recommended action (`segtrack recommend`), and the model scores when
+ * the run computed them (P(alive), churn risk
  * = 1 − P(alive), predicted CLV, expected purchases). Recorded in the audit log.
  */
 export async function exportSegment(
@@ -86,6 +90,11 @@ export async function exportSegment(
   const available = new Set((await describeColumns(engine, 'features')).map((c) => c.name));
   const scores = SCORE_COLUMNS.filter((c) => available.has(c));
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
+  // The segment's recommended action (segtrack recommend), so a marketing tool can act on it.
+  const advice = (
+    await recommend(engine, config, { scheme: o.scheme, snapshotId: snap.snapshot_id })
+  ).recommendations.find((r) => r.segment === o.segment);
+  const action = advice?.action ?? null;
   const out = resolve(o.out);
 
   return engine.transaction(async (tx) => {
@@ -125,6 +134,7 @@ export async function exportSegment(
     const cols = [
       'f.customer_id',
       `${d.literal(o.segment)} AS segment`,
+      `${action === null ? d.cast('NULL', 'string') : d.literal(action)} AS recommended_action`,
       ...scores.map((c) => `f.${d.ident(c)}`),
       ...(scores.includes('p_alive') ? ['1 - f.p_alive AS churn_risk'] : []),
     ];
@@ -156,6 +166,7 @@ export async function exportSegment(
       snapshot_id: snap.snapshot_id,
       members,
       not_current: notCurrent,
+      recommended_action: action,
     };
   });
 }

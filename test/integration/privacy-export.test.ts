@@ -92,7 +92,12 @@ describe('segtrack export', () => {
     expect(r.holdout).toBe(Math.round((r.exported + r.holdout) * 0.1));
     const rows = parseCsvObjects(readFileSync(out, 'utf8'));
     expect(rows.length).toBe(r.exported);
-    expect(Object.keys(rows[0]!)).toEqual(['customer_id', 'segment']);
+    expect(Object.keys(rows[0]!)).toEqual(['customer_id', 'segment', 'recommended_action']);
+    const advice = jsonOf<{ recommendations: { segment: string; action: string | null }[] }>(
+      await runCli(['recommend', '--config', config, '--scheme', 'life', '--json']),
+    ).recommendations.find((x) => x.segment === segment)!;
+    expect(advice.action).not.toBeNull();
+    expect(new Set(rows.map((x) => x['recommended_action']))).toEqual(new Set([advice.action]));
     const engine = await openWorkspace(workspace);
     try {
       const consent = new Map(
