@@ -191,6 +191,18 @@ const recommend = z.strictObject({
     .optional(),
 });
 
+// Interventions declared in the config (as the `interventions` table's rows): `segtrack compare
+// --intervention NAME` reads its start, end, treated segment and control from here.
+const intervention = z.strictObject({
+  name: text,
+  started_at: isoDate,
+  ended_at: isoDate.optional(),
+  treated_segment: text.describe('SCHEME/SEGMENT').optional(),
+  control_segment: text.describe('SCHEME/SEGMENT, matched, or holdout:EXPORT_ID').optional(),
+  cost: z.number().min(0).optional(),
+  description: z.string().optional(),
+});
+
 const alert = z.strictObject({
   name: text.describe('a name for the alert rule'),
   kpi: text.describe('the KPI to watch, e.g. `churn_rate`'),
@@ -252,6 +264,10 @@ export const configSchema = z
     models: models.optional(),
     privacy: privacy.optional(),
     recommend: recommend.optional(),
+    interventions: z
+      .array(intervention)
+      .superRefine(uniqueNames('intervention'), { when: () => true })
+      .optional(),
     alerts: z
       .array(alert)
       .superRefine(uniqueNames('alert'), { when: () => true })

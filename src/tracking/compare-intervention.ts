@@ -7,6 +7,7 @@ import { userError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Engine } from '../engine/engine.js';
 import type { ControlSpec, TreatedSpec } from './compare-groups.js';
+import type { DeclaredIntervention } from './compare-specs.js';
 
 /** What an intervention row contributes to a comparison. */
 export interface InterventionSpec {
@@ -58,7 +59,11 @@ export function parseStoredControl(text: string, where: string): ControlSpec {
 }
 
 /** The intervention called `name`, or a user error naming the ones there are. */
-export async function interventionSpec(engine: Engine, name: string): Promise<InterventionSpec> {
+export async function interventionSpec(
+  engine: Engine,
+  name: string,
+  declared: readonly DeclaredIntervention[] = [],
+): Promise<InterventionSpec> {
   const d = engine.dialect;
   const day = (c: string) => d.cast(d.cast(c, 'date'), 'string');
   const rows = await engine.query<{
@@ -71,17 +76,31 @@ export async function interventionSpec(engine: Engine, name: string): Promise<In
     `SELECT name, ${day('started_at')} AS start, ${day('ended_at')} AS "end", treated_segment, control_segment ` +
       `FROM interventions ORDER BY started_at, name`,
   );
+  // Interventions declared in the config come first; the table's rows after them.
+  rows.unshift(
+    ...declared.map((x) => ({
+      name: x.name,
+      start: String(x.started_at).slice(0, 10),
+      end: x.ended_at === undefined ? null : String(x.ended_at).slice(0, 10),
+      treated_segment: x.treated_segment ?? null,
+      control_segment: x.control_segment ?? null,
+    })),
+  );
   const row = rows.find((r) => r.name === name);
   if (!row)
-    throw userError('unknown_intervention', `there is no intervention '${name}' in the interventions table`, {
-      hint:
-        rows.length === 0
-          ? 'the interventions table is empty: map a source to it in segtrack.yaml and run `segtrack ingest`'
-          : didYouMean(
-              name,
-              rows.map((r) => r.name),
-            ),
-    });
+    throw userError(
+      'unknown_intervention',
+      `there is no intervention '${name}' in the config or the interventions table`,
+      {
+        hint:
+          rows.length === 0
+            ? 'the interventions table is empty: map a source to it in segtrack.yaml and run `segtrack ingest`'
+            : didYouMean(
+                name,
+                rows.map((r) => r.name),
+              ),
+      },
+    );
   if (row.start === null)
     throw userError('bad_intervention', `intervention '${name}' has no started_at`, {
       hint: 'give --start DATE',

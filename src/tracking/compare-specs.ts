@@ -28,6 +28,23 @@ export interface SpecOptions {
   intervention?: string | undefined;
   start?: string | undefined;
   postDays?: number | undefined;
+  /** Interventions declared in the config (`interventions:`), besides the table's rows. */
+  declared?: DeclaredIntervention[];
+}
+
+/** An intervention as the config declares it (the `interventions` table's columns). */
+export interface DeclaredIntervention {
+  name: string;
+  started_at: string;
+  ended_at?: string | undefined;
+  treated_segment?: string | undefined;
+  control_segment?: string | undefined;
+}
+
+/** The config's `interventions:` list (validated by the config schema). */
+export function declaredInterventions(config: Config | undefined): DeclaredIntervention[] {
+  const list = config?.raw['interventions'];
+  return Array.isArray(list) ? (list as DeclaredIntervention[]) : [];
 }
 
 /** The specs after the intervention and export shorthands are applied. */
@@ -52,7 +69,7 @@ export async function resolveSpecs(engine: Engine, o: SpecOptions): Promise<Reso
   let start = o.start;
   let postDays = o.postDays;
   if (o.intervention !== undefined) {
-    const iv = await interventionSpec(engine, o.intervention);
+    const iv = await interventionSpec(engine, o.intervention, o.declared ?? []);
     start ??= iv.start;
     if (postDays === undefined && iv.end !== null && iv.end >= iv.start)
       postDays = daysFrom(iv.start, iv.end) + 1;

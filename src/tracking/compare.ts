@@ -28,7 +28,7 @@ import {
   type GroupSource,
   type TreatedSpec,
 } from './compare-groups.js';
-import { addControl, addTreated, resolveSpecs } from './compare-specs.js';
+import { addControl, addTreated, declaredInterventions, resolveSpecs } from './compare-specs.js';
 import { addMatchedControls, type MatchedDetails } from './compare-matched.js';
 import { METRICS, customerMetricSql, latestOrderSql, type CompareMetric } from './compare-sql.js';
 import { DEFAULT_PRE_DAYS, addDays, compareWindows, daysFrom } from './compare-windows.js';
@@ -138,7 +138,7 @@ export async function compare(
   config: Config | undefined,
   options: CompareOptions,
 ): Promise<CompareResult> {
-  const o = await resolveSpecs(engine, options);
+  const o = await resolveSpecs(engine, { ...options, declared: declaredInterventions(config) });
   const metric = options.metric ?? 'revenue';
   const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? 1;

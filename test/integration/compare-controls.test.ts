@@ -5,6 +5,7 @@
  * intervention declared in the `interventions` table, and `--before-after` over two snapshots
  * with small-segment suppression.
  */
+import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
@@ -235,6 +236,34 @@ describe('segtrack compare: control groups', () => {
     const typo = await runCli(['compare', '--config', ws.config, '--intervention', 'spring winback']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/did you mean 'spring win-back'/);
+  });
+
+  it('runs an intervention declared in the config', async () => {
+    const doc = parse(readFileSync(ws.config, 'utf8')) as Record<string, unknown>;
+    doc['interventions'] = [
+      {
+        name: 'april nudge',
+        started_at: '2025-04-01',
+        ended_at: '2025-04-07',
+        treated_segment: 'life/at risk',
+        control_segment: 'matched',
+      },
+    ];
+    const declared = ws.tmp.write('declared.yaml', stringify(doc));
+    const r = jsonOf<CompareResult>(
+      await runCli(['compare', '--config', declared, '--intervention', 'april nudge', '--json']),
+    );
+    expect(r.intervention).toBe('april nudge');
+    expect(r.windows.post).toEqual({ from: '2025-04-01', to: '2025-04-07', days: 7 });
+    expect(r.treated).toMatchObject({ kind: 'segment', scheme: 'life', segment: 'at risk' });
+    expect(r.control).toMatchObject({ kind: 'matched' });
+    const bad = ws.tmp.write(
+      'bad-declared.yaml',
+      stringify({ ...doc, interventions: [{ name: 'x', started_at: 'soon' }] }),
+    );
+    const refused = await runCli(['compare', '--config', bad, '--intervention', 'x']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/interventions/);
   });
 
   it('compares a scheme before and after from the stored snapshots, suppressing small segments', async () => {
