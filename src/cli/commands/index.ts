@@ -10,6 +10,7 @@ import { registerCompare } from './compare.js';
 import { registerAlerts } from './alerts.js';
 import { registerRecommend } from './recommend.js';
 import { registerToken } from './token.js';
+import { registerServe } from './serve.js';
 import { registerGenerate } from './generate.js';
 import { registerInit } from './init.js';
 import { registerQuality } from './quality.js';
@@ -41,4 +42,5 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerAlerts(program, context);
   registerRecommend(program, context);
   registerToken(program, context);
+  registerServe(program, context);
 }
