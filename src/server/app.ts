@@ -6,6 +6,7 @@ import { CATALOGUE } from '../kpis/catalogue.js';
 import { recordAudit } from '../privacy/audit.js';
 import { minSegmentSizeOf } from '../privacy/threshold.js';
 import { listSnapshots, requireScheme, resolveSnapshot, shownSegmentTable } from '../snapshot/read.js';
+import { registerAggregateRoutes } from './aggregate-routes.js';
 import { allows, type Capability, type Role } from './roles.js';
 import { hasTokens, verifyToken } from './tokens.js';
 
@@ -216,5 +217,6 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     },
   );
 
+  registerAggregateRoutes(app, engine, o.config, threshold, need);
   return app;
 }

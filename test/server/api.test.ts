@@ -89,6 +89,28 @@ describe('the API', () => {
     expect(api.body.min_segment_size).toBe(10);
   });
 
+  it('serves trends, cohorts, migration, recommendations, alerts and quality as the CLI computes them', async () => {
+    const cohortsApi = await get('/api/v1/cohorts?metric=revenue');
+    expect(cohortsApi.status).toBe(200);
+    const cohortsCli = jsonOf<unknown>(
+      await runCli(['cohorts', '--config', config, '--metric', 'revenue', '--json']),
+    );
+    expect(cohortsApi.body).toEqual(cohortsCli);
+    const trendApi = await get('/api/v1/schemes/rfm/trend?kpi=revenue');
+    expect(trendApi.status).toBe(200);
+    expect((trendApi.body as unknown as { series: unknown[] }).series.length).toBeGreaterThan(0);
+    // One snapshot: there is nothing to migrate from, and the API says so as the CLI does.
+    const migration = await get('/api/v1/schemes/rfm/migration');
+    expect(migration.status).toBe(400);
+    expect(migration.body.error.message.length).toBeGreaterThan(0);
+    const rec = await get('/api/v1/recommendations?scheme=rfm&budget=1000');
+    expect(rec.status).toBe(200);
+    expect((rec.body as unknown as { recommendations: unknown[] }).recommendations.length).toBeGreaterThan(0);
+    expect((await get('/api/v1/alerts')).status).toBe(200);
+    expect((await get('/api/v1/quality')).status).toBe(200);
+    expect((await get('/api/v1/cohorts?metric=nonsense')).status).toBe(400);
+  });
+
   it('requires a token once tokens exist, and keeps viewers away from members', async () => {
     const viewer = await createToken(engine, 'viewer');
     const analyst = await createToken(engine, 'analyst');
