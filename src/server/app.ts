@@ -7,6 +7,7 @@ import { recordAudit } from '../privacy/audit.js';
 import { minSegmentSizeOf } from '../privacy/threshold.js';
 import { listSnapshots, requireScheme, resolveSnapshot, shownSegmentTable } from '../snapshot/read.js';
 import { registerAggregateRoutes } from './aggregate-routes.js';
+import { registerOpenApi } from './openapi.js';
 import { allows, type Capability, type Role } from './roles.js';
 import { hasTokens, verifyToken } from './tokens.js';
 
@@ -75,7 +76,7 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url === '/api/v1/health') return;
+    if (req.url === '/api/v1/health' || req.url === '/api/v1/openapi.json') return;
     const header = req.headers.authorization;
     if (header === undefined) {
       if (!(await hasTokens(engine)) && isLoopback(req.socket.remoteAddress)) {
@@ -127,6 +128,7 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     fail(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
   );
 
+  registerOpenApi(app, '0.1.0');
   app.get('/api/v1/health', () => ({ ok: true }));
 
   app.get('/api/v1/kpis', (req, reply) => {

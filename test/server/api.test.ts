@@ -111,6 +111,31 @@ describe('the API', () => {
     expect((await get('/api/v1/cohorts?metric=nonsense')).status).toBe(400);
   });
 
+  it('describes every route in its OpenAPI document', async () => {
+    const res = await fetch(`${base}/api/v1/openapi.json`);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters: { name: string }[] }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const p of [
+      '/api/v1/snapshots',
+      '/api/v1/schemes/{scheme}/segments',
+      '/api/v1/schemes/{scheme}/segments/{segment}/members',
+      '/api/v1/cohorts',
+      '/api/v1/recommendations',
+    ])
+      expect(Object.keys(doc.paths), p).toContain(p);
+    const members = doc.paths['/api/v1/schemes/{scheme}/segments/{segment}/members']!['get']!;
+    expect(members.parameters.map((x) => x.name)).toEqual([
+      'scheme',
+      'segment',
+      'snapshot',
+      'page',
+      'page_size',
+    ]);
+  });
+
   it('requires a token once tokens exist, and keeps viewers away from members', async () => {
     const viewer = await createToken(engine, 'viewer');
     const analyst = await createToken(engine, 'analyst');
