@@ -5,7 +5,9 @@ import type { Config } from '../config/types.js';
 import { recommend } from '../decisions/recommend.js';
 import type { Engine } from '../engine/engine.js';
 import { runQuality } from '../quality/quality.js';
-import { requireScheme, resolveSnapshot, trend } from '../snapshot/read.js';
+import { requireScheme, resolveSnapshot, shownSegmentTable, trend } from '../snapshot/read.js';
+import { userError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { migrationMatrix } from '../tracking/migration.js';
 import type { Capability } from './roles.js';
 
@@ -104,6 +106,50 @@ export function registerAggregateRoutes(
       return { alerts };
     },
   );
+
+  app.get<{ Params: { scheme: string; segment: string }; Querystring: { snapshot?: number } }>(
+    '/api/v1/schemes/:scheme/segments/:segment',
+    { schema: query({ snapshot: int(1, 2 ** 31) }) },
+    async (req, reply) => {
+      if (!need(req, reply, 'aggregates')) return reply;
+      const snap = await resolveSnapshot(engine, req.query.snapshot);
+      requireScheme(snap, req.params.scheme);
+      const t = await shownSegmentTable(engine, snap, req.params.scheme, threshold);
+      const row = t.segments.find((s) => s.segment === req.params.segment);
+      if (!row)
+        throw userError(
+          'unknown_segment',
+          `scheme '${req.params.scheme}' has no segment '${req.params.segment}'`,
+          {
+            hint: didYouMean(
+              req.params.segment,
+              t.segments.map((s) => s.segment),
+            ),
+          },
+        );
+      return {
+        scheme: req.params.scheme,
+        snapshot_id: snap.snapshot_id,
+        as_of: snap.as_of,
+        segment: row,
+        base: t.base,
+      };
+    },
+  );
+
+  // The latest model fit and holdout validation (`segtrack fit`, `segtrack validate`), as stored.
+  app.get('/api/v1/models', async (req, reply) => {
+    if (!need(req, reply, 'aggregates')) return reply;
+    const rows = await engine.query<{ kind: string; snapshot_id: number | null; report: string }>(
+      `SELECT kind, snapshot_id, report FROM snapshot_models m WHERE created_at = ` +
+        `(SELECT MAX(created_at) FROM snapshot_models x WHERE x.kind = m.kind) ORDER BY kind`,
+    );
+    const latest = (kind: string) => {
+      const r = rows.find((x) => x.kind === kind);
+      return r ? { snapshot_id: r.snapshot_id, ...(JSON.parse(r.report) as Record<string, unknown>) } : null;
+    };
+    return { fit: latest('fit'), validate: latest('validate') };
+  });
 
   app.get('/api/v1/quality', async (req, reply) => {
     if (!need(req, reply, 'aggregates')) return reply;

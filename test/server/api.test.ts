@@ -114,6 +114,21 @@ describe('the API', () => {
     expect((await get('/api/v1/alerts')).status).toBe(200);
     expect((await get('/api/v1/quality')).status).toBe(200);
     expect((await get('/api/v1/cohorts?metric=nonsense')).status).toBe(400);
+    const shown = (await get('/api/v1/schemes/rfm/segments')).body.segments.find((x) => !x.suppressed)!;
+    const detail = await get(`/api/v1/schemes/rfm/segments/${encodeURIComponent(shown.segment)}`);
+    expect(detail.status).toBe(200);
+    const one = detail.body as unknown as {
+      segment: { segment: string; customers: number };
+      base: { customers: number };
+    };
+    expect(one.segment.customers).toBe(shown.customers);
+    expect(one.base.customers).toBeGreaterThanOrEqual(shown.customers!);
+    const typo = await get('/api/v1/schemes/rfm/segments/Champion');
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.code).toBe('unknown_segment');
+    const models = await get('/api/v1/models');
+    expect(models.status).toBe(200);
+    expect(models.body as unknown).toEqual({ fit: null, validate: null });
   });
 
   it('describes every route in its OpenAPI document', async () => {

@@ -30,6 +30,8 @@ describe('tokens', () => {
       expect(await hasTokens(engine)).toBe(false);
       const t = await createToken(engine, 'analyst', 'dashboard');
       expect(t.token).toMatch(/^st_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+      // The secret is everything after `st_<id>_` (it may itself contain '_').
+      expect(t.token.slice(16)).toHaveLength(43);
       expect(await verifyToken(engine, t.token)).toEqual({ token_id: t.token_id, role: 'analyst' });
       expect(await hasTokens(engine)).toBe(true);
       // One character off, another id, garbage: refused.
@@ -40,7 +42,7 @@ describe('tokens', () => {
       expect(await verifyToken(engine, '')).toBeNull();
       // Only the hash is stored.
       const [row] = await engine.query(`SELECT * FROM api_tokens`);
-      expect(JSON.stringify(row)).not.toContain(t.token.split('_')[2]!);
+      expect(JSON.stringify(row)).not.toContain(t.token.slice(16));
       expect(await revokeToken(engine, t.token_id)).toBe(true);
       expect(await verifyToken(engine, t.token)).toBeNull();
       expect(await revokeToken(engine, 'nope')).toBe(false);
@@ -68,7 +70,7 @@ describe('tokens', () => {
     );
     expect(listed.tokens.map((t) => t.token_id)).toEqual([created.token_id]);
     expect(JSON.stringify(listed)).not.toContain(created.token);
-    expect(readFileSync(ws).includes(Buffer.from(created.token.split('_')[2]!))).toBe(false);
+    expect(readFileSync(ws).includes(Buffer.from(created.token.slice(16)))).toBe(false);
     const bad = await runCli(['token', 'revoke', 'nope', '--workspace', ws]);
     expect(bad.code).toBe(2);
     expect((await runCli(['token', 'revoke', created.token_id, '--workspace', ws])).code).toBe(0);
