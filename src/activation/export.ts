@@ -117,14 +117,21 @@ export async function exportSegment(
         `WHERE m.snapshot_id = ${snap.snapshot_id} AND m.scheme = $1 AND m.segment = $2`,
       [o.scheme, o.segment],
     );
-    const count = async (where: string) =>
-      Number((await tx.query(`SELECT COUNT(*) AS n FROM ${staged} WHERE ${where}`))[0]?.['n'] ?? 0);
-    const members = await count('TRUE');
-    const notCurrent = await count('NOT current');
-    const excluded = await count('current AND NOT allowed');
-    const excludedUnknown =
-      requireConsent && !includeUnknown ? await count('current AND consent IS NULL') : 0;
-    const eligible = await count('current AND allowed');
+    // Every count in one pass over the staged members.
+    const [c] = await tx.query(
+      `SELECT COUNT(*) AS members, COUNT(*) FILTER (WHERE NOT current) AS not_current, ` +
+        `COUNT(*) FILTER (WHERE current AND NOT allowed) AS excluded, ` +
+        `COUNT(*) FILTER (WHERE current AND NOT allowed AND consent IS NULL) AS excluded_unknown, ` +
+        `COUNT(*) FILTER (WHERE current AND allowed) AS eligible FROM ${staged}`,
+    );
+    const n = (k: string) => Number(c?.[k] ?? 0);
+    const [members, notCurrent, excluded, excludedUnknown, eligible] = [
+      n('members'),
+      n('not_current'),
+      n('excluded'),
+      n('excluded_unknown'),
+      n('eligible'),
+    ];
     const held = Math.round(eligible * holdout);
     // The first `held` eligible customers in draw order are held out.
     await tx.exec(

@@ -11,7 +11,7 @@ import { modelReportJson } from '../predict/report.js';
 import { modelSettings, modelsWanted } from '../predict/settings.js';
 import { evaluateAlerts, type RunAlerts } from '../alerts/evaluate.js';
 import { recordAudit } from '../privacy/audit.js';
-import { applyRetention } from '../privacy/retention.js';
+import { applyRetention, hasRetention } from '../privacy/retention.js';
 import { writeSnapshot } from '../snapshot/store.js';
 
 /** Settings for {@link runPipeline}. */
@@ -66,8 +66,7 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
     return r;
   };
   // Data past its retention (privacy.retain_*_days) is purged before anything reads it.
-  const retention = await time('retention', () => applyRetention(engine, config));
-  if (Object.keys(retention.cutoff).length === 0) delete timings['retention'];
+  if (hasRetention(config)) await time('retention', () => applyRetention(engine, config));
   const asOf = await resolveAsOf(engine, config.as_of, o.asOf);
   const settings = modelSettings(config);
   const report: ModelReport | undefined = modelsWanted(config) ? newModelReport(settings) : undefined;

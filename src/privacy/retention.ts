@@ -10,6 +10,12 @@ export interface RetentionResult {
   cutoff: Record<string, string>;
 }
 
+/** Whether the config sets a retention period (else {@link applyRetention} has nothing to do). */
+export function hasRetention(config: Config): boolean {
+  const p = config.privacy ?? {};
+  return p.retain_events_days !== undefined || p.retain_orders_days !== undefined;
+}
+
 /**
  * Deletes events older than `privacy.retain_events_days` and orders (with their order lines)
  * older than `privacy.retain_orders_days`, counted back from `today` (UTC), in one transaction,
@@ -23,7 +29,7 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const p = config.privacy ?? {};
   const result: RetentionResult = { rows_deleted: {}, cutoff: {} };
-  if (p.retain_events_days === undefined && p.retain_orders_days === undefined) return result;
+  if (!hasRetention(config)) return result;
   const d = engine.dialect;
   const cutoff = (days: number) => {
     const t = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - days * 86_400_000;

@@ -5,7 +5,13 @@ import type { Engine } from '../engine/engine.js';
 import { CATALOGUE } from '../kpis/catalogue.js';
 import { recordAudit } from '../privacy/audit.js';
 import { minSegmentSizeOf } from '../privacy/threshold.js';
-import { listSnapshots, requireScheme, resolveSnapshot, shownSegmentTable } from '../snapshot/read.js';
+import {
+  listSnapshots,
+  membersFrom,
+  requireScheme,
+  resolveSnapshot,
+  shownSegmentTable,
+} from '../snapshot/read.js';
 import { registerAggregateRoutes } from './aggregate-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { allows, type Capability, type Role } from './roles.js';
@@ -198,10 +204,8 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
       const page = req.query.page ?? 1;
       const d = engine.dialect;
       const rows = await engine.query<{ customer_id: string }>(
-        `SELECT k.customer_id FROM snapshot_members m JOIN customer_keys k ON k.customer_key = m.customer_key ` +
-          `WHERE m.snapshot_id = ${snap.snapshot_id} AND m.scheme = $1 AND m.segment = $2 ` +
+        `SELECT k.customer_id ${membersFrom(d, snap.snapshot_id, req.params.scheme, req.params.segment)} ` +
           `ORDER BY k.customer_id LIMIT ${d.literal(size)} OFFSET ${d.literal((page - 1) * size)}`,
-        [req.params.scheme, req.params.segment],
       );
       await recordAudit(
         engine,

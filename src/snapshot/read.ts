@@ -1,5 +1,6 @@
 import { userError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
+import type { Dialect } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
 import { suppressSegmentRows, type ShownSegmentRow } from '../privacy/suppress-segments.js';
 import { decideSuppression, type SuppressionReason } from '../privacy/suppression.js';
@@ -284,4 +285,23 @@ async function suppressedPerSnapshot(
       new Map(decideSuppression(cells, { threshold, totalKnown: true }).map((x) => [x.id, x.reason])),
     );
   return out;
+}
+
+/**
+ * `FROM … WHERE …` of a scheme's (or one segment's) members in a snapshot, with their ids:
+ * `m` the memberships (by customer key), `k` the key → id map, and `join` any further joins
+ * (e.g. the feature table on `customer_key`). Values are quoted through the dialect.
+ */
+export function membersFrom(
+  d: Dialect,
+  snapshotId: number,
+  scheme: string,
+  segment?: string,
+  join = '',
+): string {
+  return (
+    `FROM snapshot_members m JOIN customer_keys k ON k.customer_key = m.customer_key ${join}` +
+    `WHERE m.snapshot_id = ${d.literal(snapshotId)} AND m.scheme = ${d.literal(scheme)}` +
+    (segment !== undefined ? ` AND m.segment = ${d.literal(segment)}` : '')
+  );
 }

@@ -3,6 +3,7 @@ import { CANONICAL, CANONICAL_TABLES, type CanonicalTableName } from '../model/c
 import { ensureSnapshotSchema } from '../snapshot/store.js';
 import { EXPORT_DDL } from '../activation/export.js';
 import { ALERTS_DDL } from '../alerts/ddl.js';
+import { describeColumns } from '../ingest/stage.js';
 import { AUDIT_DDL } from '../privacy/audit.js';
 import { TOKENS_DDL } from '../server/tokens.js';
 import { CUSTOMER_KEYS_DDL, ensureCustomerKeys, registerCustomerKeys } from './customer-keys.js';
@@ -67,12 +68,9 @@ export async function ensureSchema(engine: Engine): Promise<void> {
   );
 }
 
+/** Lower-case column names of a table (empty when it does not exist). */
 async function columnsOf(engine: Engine, table: string): Promise<Set<string>> {
-  const rows = await engine.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1`,
-    [table],
-  );
-  return new Set(rows.map((r) => r.column_name.toLowerCase()));
+  return new Set((await describeColumns(engine, table)).map((c) => c.name.toLowerCase()));
 }
 
 /**

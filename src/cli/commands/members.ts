@@ -4,7 +4,7 @@ import { userError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import { describeColumns } from '../../ingest/stage.js';
 import { recordAudit } from '../../privacy/audit.js';
-import { resolveSnapshot, requireScheme } from '../../snapshot/read.js';
+import { membersFrom, resolveSnapshot, requireScheme } from '../../snapshot/read.js';
 import type { CommandContext } from '../context.js';
 import { toCsv } from '../csv-text.js';
 import { intFlag } from '../options.js';
@@ -66,12 +66,15 @@ export function registerMembers(program: Command, context: (cmd: Command) => Com
             });
         const cols = wanted.map((w) => `f.${d.ident(w)}`);
         const sql =
-          `SELECT k.customer_id, m.segment${cols.length ? `, ${cols.join(', ')}` : ''} FROM snapshot_members m ` +
-          `JOIN customer_keys k ON k.customer_key = m.customer_key ` +
-          (cols.length ? `LEFT JOIN features f ON f.customer_key = m.customer_key ` : '') +
-          `WHERE m.snapshot_id = ${snap.snapshot_id} AND m.scheme = ${d.literal(f.scheme)}` +
-          (f.segment !== undefined ? ` AND m.segment = ${d.literal(f.segment)}` : '') +
-          ` ORDER BY m.segment, k.customer_id`;
+          `SELECT k.customer_id, m.segment${cols.length ? `, ${cols.join(', ')}` : ''} ` +
+          membersFrom(
+            d,
+            snap.snapshot_id,
+            f.scheme,
+            f.segment,
+            cols.length ? 'LEFT JOIN features f ON f.customer_key = m.customer_key ' : '',
+          ) +
+          ' ORDER BY m.segment, k.customer_id';
         // Member-level data leaves the workspace: the audit log records who listed whom.
         await recordAudit(engine, 'members', `${f.scheme}${f.segment !== undefined ? `/${f.segment}` : ''}`, {
           snapshot_id: snap.snapshot_id,
