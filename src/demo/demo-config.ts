@@ -33,7 +33,10 @@ sources:
   events: {file: data/events.${ext}}
   marketing_spend: {file: data/marketing_spend.${ext}}
   feedback: {file: data/feedback.${ext}}
-${DEMO_SEGMENTS}models:
+${DEMO_SEGMENTS}  - {name: clusters, type: kmeans, features: [recency_days, orders_365d, revenue_365d, aov], k: auto}
+  - {name: tier, type: value_tiers}
+  - {name: churn, type: churn_risk}
+models:
   purchase: bgnbd
   spend: gamma_gamma
   time_unit: week

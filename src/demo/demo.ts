@@ -13,6 +13,10 @@ import { shownSegmentTable, resolveSnapshot } from '../snapshot/read.js';
 import type { ShownSegmentRow } from '../privacy/suppress-segments.js';
 import { decideSuppression } from '../privacy/suppression.js';
 import { minSegmentSizeOf } from '../privacy/threshold.js';
+import { fitModels } from '../predict/fit-models.js';
+import { modelSettings } from '../predict/settings.js';
+import { validateModels } from '../predict/validate.js';
+import { storeModelReport } from '../snapshot/store.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import { demoConfigText } from './demo-config.js';
 
@@ -146,6 +150,19 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       .slice(0, 10);
     progress(`building monthly snapshots from ${from} to ${asOf}`);
     const history = await backfill(engine, config, { from, to: asOf, every: 'month', progress });
+    // The models' fit and a holdout validation (the last quarter held out), for the dashboard's
+    // value-and-churn page and the report.
+    progress('fitting and validating the purchase and spend models');
+    const settings = modelSettings(config);
+    await storeModelReport(engine, 'fit', await fitModels(engine, { asOf, settings }));
+    const calibrationEnd = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 3, 0))
+      .toISOString()
+      .slice(0, 10);
+    await storeModelReport(
+      engine,
+      'validate',
+      await validateModels(engine, { calibrationEnd, holdoutEnd: asOf, settings }),
+    );
     const latest = await resolveSnapshot(engine);
     const rfm = (
       await shownSegmentTable(engine, latest, 'rfm', minSegmentSizeOf(config), [

@@ -14,6 +14,7 @@ import {
 } from '../snapshot/read.js';
 import { registerAggregateRoutes } from './aggregate-routes.js';
 import { registerOpenApi } from './openapi.js';
+import { registerDashboard } from './static.js';
 import { allows, type Capability, type Role } from './roles.js';
 import { hasTokens, verifyToken } from './tokens.js';
 
@@ -22,6 +23,8 @@ export interface ServerOptions {
   config?: Config | undefined;
   /** Log internal errors here (default: stderr). */
   log?: (message: string) => void;
+  /** The built dashboard served at `/` (default: the package's web/dist). */
+  dashboardDir?: string;
 }
 
 /** Who is calling, once authenticated. */
@@ -77,12 +80,15 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
   const threshold = minSegmentSizeOf(o.config);
 
   app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS))
+      if (k !== 'cache-control' || !reply.hasHeader(k)) reply.header(k, v);
     return payload;
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url === '/api/v1/health' || req.url === '/api/v1/openapi.json') return;
+    // The dashboard's files carry no data (the page asks the API, with a token when one is needed).
+    if (!req.url.startsWith('/api/') || req.url === '/api/v1/health' || req.url === '/api/v1/openapi.json')
+      return;
     const header = req.headers.authorization;
     if (header === undefined) {
       if (!(await hasTokens(engine)) && isLoopback(req.socket.remoteAddress)) {
@@ -224,5 +230,6 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
   );
 
   registerAggregateRoutes(app, engine, o.config, threshold, need);
+  registerDashboard(app, o.dashboardDir);
   return app;
 }

@@ -3,6 +3,8 @@ import { runDemo, type DemoResult } from '../../demo/demo.js';
 import type { CommandContext } from '../context.js';
 import { num, table } from '../format.js';
 import { intFlag } from '../options.js';
+import { loadConfig } from '../../config/load.js';
+import { portFlag, serveWorkspace } from './serve.js';
 
 interface DemoFlags {
   dir: string;
@@ -24,7 +26,7 @@ export function registerDemo(program: Command, context: (cmd: Command) => Comman
     .option('--port <port>', 'dashboard port', '4173')
     .action(async (f: DemoFlags, cmd: Command) => {
       const ctx = context(cmd);
-      intFlag('--port', f.port, 1);
+      const port = portFlag(f.port);
       const result = await runDemo({
         dir: f.dir,
         customers: intFlag('--customers', f.customers, 1)!,
@@ -32,11 +34,7 @@ export function registerDemo(program: Command, context: (cmd: Command) => Comman
         progress: ctx.progress,
       });
       ctx.emit(result, () => renderDemo(result));
-      if (f.serve)
-        ctx.note(
-          'The dashboard is not part of this version yet (it arrives with `segtrack serve`); ' +
-            'the workspace above is ready for the CLI. Pass --no-serve to skip this note.',
-        );
+      if (f.serve) await serveWorkspace(ctx, await loadConfig(result.config), '127.0.0.1', port);
     });
 }
 
