@@ -28,7 +28,7 @@ function serve(config: string): Promise<string> {
     let err = '';
     server.stderr!.on('data', (b: Buffer) => {
       err += b.toString();
-      const m = /at (http:\/\/[^\s]+)\/api\/v1\//.exec(err);
+      const m = /dashboard: (http:\/\/[^\s]+?)\/\s/.exec(err);
       if (m) resolve(m[1]!);
     });
     server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
