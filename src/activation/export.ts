@@ -20,6 +20,8 @@ export interface ExportOptions {
   snapshotId?: number;
   /** Seed of the holdout draw (default: random; recorded either way). */
   seed?: number;
+  /** Who exports, for the audit log (default: the local user, see `currentActor`). */
+  actor?: string;
 }
 
 /** What `segtrack export` reports (CONTRACT.md). */
@@ -152,16 +154,22 @@ export async function exportSegment(
     await tx.exec(
       `INSERT INTO exports VALUES (${id}, CURRENT_TIMESTAMP, $1, ${snap.snapshot_id}, $2, $3, $4, $5, ` +
         `${eligible - held}, ${excluded}, ${held}, ${holdout}, ${seed})`,
-      [process.env['SEGTRACK_ACTOR'] ?? null, o.scheme, o.segment, out, o.format],
+      [o.actor ?? process.env['SEGTRACK_ACTOR'] ?? null, o.scheme, o.segment, out, o.format],
     );
-    await recordAudit(tx, 'export', `${o.scheme}/${o.segment}`, {
-      export_id: id,
-      snapshot_id: snap.snapshot_id,
-      exported: eligible - held,
-      excluded_no_consent: excluded,
-      holdout: held,
-      out,
-    });
+    await recordAudit(
+      tx,
+      'export',
+      `${o.scheme}/${o.segment}`,
+      {
+        export_id: id,
+        snapshot_id: snap.snapshot_id,
+        exported: eligible - held,
+        excluded_no_consent: excluded,
+        holdout: held,
+        out,
+      },
+      o.actor,
+    );
     await tx.exec(`DROP TABLE IF EXISTS ${staged}`);
     return {
       exported: eligible - held,

@@ -12,6 +12,7 @@ import { modelSettings, modelsWanted } from '../predict/settings.js';
 import { evaluateAlerts, type RunAlerts } from '../alerts/evaluate.js';
 import { recordAudit } from '../privacy/audit.js';
 import { applyRetention, hasRetention } from '../privacy/retention.js';
+import { computeProfiles } from '../snapshot/profiles.js';
 import { writeSnapshot } from '../snapshot/store.js';
 
 /** Settings for {@link runPipeline}. */
@@ -90,6 +91,7 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
   const table = await time('kpis', () =>
     computeSnapshotKpis(engine, config, features, assignment, selection),
   );
+  const profiles = await time('profiles', () => computeProfiles(engine, features, assignment.table));
   // A run under a changed configuration is recorded in the audit log (hashes only).
   const hash = configHash(config);
   const [last] = await engine.query<{ config_hash: string }>(
@@ -106,6 +108,7 @@ export async function runPipeline(engine: Engine, config: Config, o: RunOptions 
       members: assignment.table,
       segments: table.segments,
       base: table.base,
+      profiles,
       meta: {
         customers: features.customers,
         skipped_schemes: assignment.skipped,

@@ -41,7 +41,11 @@ const STORED =
  * snapshots (segment sizes, KPI values) stay as aggregates. A verification query then checks
  * that no table holds the ids or the keys; if it finds any, everything is rolled back.
  */
-export async function forgetCustomers(engine: Engine, ids: readonly string[]): Promise<ForgetResult> {
+export async function forgetCustomers(
+  engine: Engine,
+  ids: readonly string[],
+  actor?: string,
+): Promise<ForgetResult> {
   const d = engine.dialect;
   const unique = [...new Set(ids.map((i) => i.trim()).filter((i) => i !== ''))];
   return engine.transaction(async (tx) => {
@@ -95,11 +99,17 @@ export async function forgetCustomers(engine: Engine, ids: readonly string[]): P
       )) === 0;
     if (!verified) throw new Error('erasure left rows referring to an erased customer; nothing was erased');
     // Every request is recorded, a repeated one too; by key and counts, never by id.
-    await recordAudit(tx, 'forget', keys.map((k) => `key:${Number(k.customer_key)}`).join(',') || null, {
-      customers: known,
-      not_found: unique.length - known,
-      rows_deleted: Object.values(deleted).reduce((a, b) => a + b, 0),
-    });
+    await recordAudit(
+      tx,
+      'forget',
+      keys.map((k) => `key:${Number(k.customer_key)}`).join(',') || null,
+      {
+        customers: known,
+        not_found: unique.length - known,
+        rows_deleted: Object.values(deleted).reduce((a, b) => a + b, 0),
+      },
+      actor,
+    );
     await tx.exec(`DROP TABLE IF EXISTS ${TEMP}`);
     return { erased: known, rows_deleted: deleted, not_found: unique.length - known, verified };
   });

@@ -30,6 +30,7 @@ export async function createToken(
   engine: Engine,
   role: string,
   label?: string,
+  actor?: string,
 ): Promise<{ token: string; token_id: string; role: Role }> {
   if (!isRole(role))
     throw userError('bad_flag', `--role must be one of ${ROLES.join(', ')}, not '${role}'`, {
@@ -43,9 +44,9 @@ export async function createToken(
       role,
       sha256(secret).toString('hex'),
       label ?? null,
-      process.env['SEGTRACK_ACTOR'] ?? null,
+      actor ?? process.env['SEGTRACK_ACTOR'] ?? null,
     ]);
-    await recordAudit(tx, 'token_create', `token:${id}`, { role, label: label ?? null });
+    await recordAudit(tx, 'token_create', `token:${id}`, { role, label: label ?? null }, actor);
   });
   return { token: `st_${id}_${secret}`, token_id: id, role };
 }
@@ -90,7 +91,7 @@ export async function listTokens(engine: Engine): Promise<TokenInfo[]> {
 }
 
 /** Revokes a token by id (idempotent); false when there is no such token. */
-export async function revokeToken(engine: Engine, id: string): Promise<boolean> {
+export async function revokeToken(engine: Engine, id: string, actor?: string): Promise<boolean> {
   return engine.transaction(async (tx) => {
     const [row] = await tx.query(`SELECT COUNT(*) AS n FROM api_tokens WHERE token_id = $1`, [id]);
     if (Number(row?.['n'] ?? 0) === 0) return false;
@@ -98,7 +99,7 @@ export async function revokeToken(engine: Engine, id: string): Promise<boolean> 
       `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP) WHERE token_id = $1`,
       [id],
     );
-    await recordAudit(tx, 'token_revoke', `token:${id}`, {});
+    await recordAudit(tx, 'token_revoke', `token:${id}`, {}, actor);
     return true;
   });
 }

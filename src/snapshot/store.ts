@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { SchemeAssignment } from '../segments/scheme.js';
+import type { StoredProfileRow } from './profiles.js';
 
 /** One KPI of one segment as stored. */
 export interface StoredKpi {
@@ -48,6 +49,10 @@ export async function ensureSnapshotSchema(engine: Engine): Promise<void> {
     // Model fits and holdout validations (`segtrack fit`, `segtrack validate`), attached to the
     // latest snapshot at the time (NULL before the first), as JSON.
     `CREATE TABLE IF NOT EXISTS snapshot_models (snapshot_id BIGINT, kind VARCHAR, created_at TIMESTAMP, report VARCHAR)`,
+    // Segment profiles against the base (src/snapshot/profiles.ts): a numeric feature's mean, sd
+    // and count (category NULL), or a category's count.
+    `CREATE TABLE IF NOT EXISTS snapshot_profiles (snapshot_id BIGINT, scheme VARCHAR, segment VARCHAR,
+       feature VARCHAR, category VARCHAR, n BIGINT, mean DOUBLE, sd DOUBLE)`,
   ];
   for (const s of statements) await engine.exec(s);
 }
@@ -63,6 +68,8 @@ export interface SnapshotContent {
   segments: StoredSegment[];
   base: StoredSegment;
   meta: Record<string, unknown>;
+  /** Segment profiles against the base (src/snapshot/profiles.ts); none when absent. */
+  profiles?: readonly StoredProfileRow[];
 }
 
 /**
@@ -86,6 +93,7 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
         'snapshot_segments',
         'snapshot_kpis',
         'snapshot_members',
+        'snapshot_profiles',
       ])
         await tx.exec(`DELETE FROM ${t} WHERE snapshot_id = ${id}`);
     } else {
@@ -125,6 +133,13 @@ export async function writeSnapshot(engine: Engine, c: SnapshotContent): Promise
       await tx.exec(`INSERT INTO snapshot_segments VALUES ${segRows.slice(i, i + 500).join(', ')}`);
     for (let i = 0; i < kpiRows.length; i += 500)
       await tx.exec(`INSERT INTO snapshot_kpis VALUES ${kpiRows.slice(i, i + 500).join(', ')}`);
+    const profileRows = (c.profiles ?? []).map(
+      (r) =>
+        `(${id}, ${d.literal(r.scheme)}, ${d.literal(r.segment)}, ${d.literal(r.feature)}, ${d.literal(r.category)}, ` +
+        `${r.n}, ${num(r.mean)}, ${num(r.sd)})`,
+    );
+    for (let i = 0; i < profileRows.length; i += 500)
+      await tx.exec(`INSERT INTO snapshot_profiles VALUES ${profileRows.slice(i, i + 500).join(', ')}`);
     await tx.execUnordered(
       `INSERT INTO snapshot_members SELECT ${id}, scheme, segment, customer_key FROM ${d.ident(c.members)}`,
     );

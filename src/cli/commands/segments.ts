@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { userError } from '../../core/errors.js';
-import { CATALOGUE, kpiDefinition } from '../../kpis/catalogue.js';
+import { kpiDefinition } from '../../kpis/catalogue.js';
+import { kpiDefinitions } from '../../kpis/definitions.js';
 import { rankValues } from '../../kpis/rank.js';
 import type { KpiValue } from '../../kpis/types.js';
 import type { ShownSegmentRow } from '../../privacy/suppress-segments.js';
@@ -165,26 +166,7 @@ export function registerSegments(program: Command, context: (cmd: Command) => Co
       const ctx = context(cmd);
       const format = formatOf(ctx, f);
       const config = await ctx.optionalConfig().catch(() => undefined);
-      const custom = (config?.kpis?.custom ?? []).map((c) => ({
-        name: c.name,
-        unit: c.unit ?? 'value',
-        direction: c.direction ?? 'higher',
-        description: c.description ?? 'custom KPI from segtrack.yaml',
-        formula: c.expression,
-        interval: 'bootstrap',
-      }));
-      const kpis = [
-        ...CATALOGUE.map((k) => ({
-          name: k.name,
-          unit: k.unit,
-          direction: k.direction,
-          description: k.description,
-          formula: k.formula,
-          interval: k.interval,
-          requires: k.requires,
-        })),
-        ...custom,
-      ];
+      const kpis = kpiDefinitions(config);
       print(
         ctx,
         format,

@@ -1,0 +1,13 @@
+/** Request schemas shared by the routes (path parameters and query strings arrive as text). */
+import { z } from 'zod';
+
+/** A whole number in a query string. */
+export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const snapshotId = int(1, 2 ** 31 - 1);
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** A name as it appears in a path or query (scheme, segment, KPI, rule). */
+export const name = z.string().min(1).max(200);
+
+export const SchemeParams = z.strictObject({ scheme: name });
+export const SegmentParams = z.strictObject({ scheme: name, segment: name });
+export const SnapshotQuery = z.strictObject({ snapshot: snapshotId.optional() });
