@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { UserError } from '../core/errors.js';
 import type { Config } from '../config/types.js';
@@ -69,13 +70,66 @@ const isOpen = (url: string): boolean =>
  */
 export async function buildServer(engine: Engine, o: ServerOptions = {}): Promise<FastifyInstance> {
   // Path parameters up to 2,000 characters reach the routes (and their clear errors).
-  const app = Fastify({ logger: false, bodyLimit: 10_000_000, routerOptions: { maxParamLength: 2000 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 10_000_000,
+    routerOptions: { maxParamLength: 2000 },
+    // The router refuses some URLs before any route or hook sees them (a %-escape that does not
+    // decode, a path parameter over the limit): they get the same error shape and headers too.
+    frameworkErrors: (error, _req, reply) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        void fail(reply, 414, 'invalid_request', 'a path parameter is longer than 2,000 characters');
+      else if (error.code === 'FST_ERR_BAD_URL')
+        void fail(
+          reply,
+          400,
+          'invalid_request',
+          'the URL is not valid: it holds a %-escape that does not decode',
+          'encode each path parameter with encodeURIComponent',
+        );
+      else {
+        ctx.log(`internal error: ${error.message}`);
+        void fail(reply, 500, 'internal', 'something went wrong on the server');
+      }
+    },
+    // Requests Node's HTTP parser refuses (a URL or headers over its 16 KB limit, bytes that are
+    // not HTTP) are answered on the socket before Fastify sees them: the same shape and headers.
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, code, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'request_too_large', 'the URL and headers of the request are larger than 16 KB']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'request_timeout', 'the request took too long to arrive']
+            : [400, 'invalid_request', 'the request is not valid HTTP'];
+      const body = JSON.stringify({ error: { code, message } });
+      const headers = {
+        ...SECURITY_HEADERS,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      };
+      if (socket.writable)
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+            Object.entries(headers)
+              .map(([k, v]) => `${k}: ${v}\r\n`)
+              .join('') +
+            `\r\n${body}`,
+        );
+      socket.destroy(error);
+    },
+  });
   const ctx: ServerContext = {
     engine,
     config: o.config,
     threshold: minSegmentSizeOf(o.config),
     log: o.log ?? ((m: string) => process.stderr.write(`${m}\n`)),
     cache: new Map(),
+    invalidate() {
+      this.cache.clear();
+    },
     strictResponses: o.strictResponses ?? process.env['SEGTRACK_STRICT_RESPONSES'] === '1',
   };
 
@@ -102,6 +156,7 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
       );
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header);
+    // Checked against the workspace on every request, so a revoked token is refused at once.
     const found = m ? await verifyToken(engine, m[1]!) : null;
     if (!found)
       return fail(

@@ -34,8 +34,14 @@ export interface ServerContext {
   /** `privacy.min_segment_size`, applied to every answer. */
   threshold: number;
   log: (message: string) => void;
-  /** Answers of cacheable routes, by URL; cleared whenever the server writes to the workspace. */
+  /**
+   * Answers of cacheable routes, by role and URL. While the server runs it holds the workspace
+   * (no other process can write to it), so they stay true until the server itself writes:
+   * {@link ServerContext.invalidate} drops them then.
+   */
   cache: Map<string, string>;
+  /** Forgets every cached answer (after any write). */
+  invalidate: () => void;
   /** Answer with a 500 when an answer does not match its schema (tests); else only log it. */
   strictResponses: boolean;
 }
@@ -146,7 +152,8 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
           'ask an admin for a token with that role (`segtrack token create --role …`)',
         );
     }
-    const key = spec.cache && spec.method === 'GET' ? req.url : undefined;
+    // By role too: an answer may hold more for a higher role (data-quality examples, say).
+    const key = spec.cache && spec.method === 'GET' ? `${caller?.role ?? '-'} ${req.url}` : undefined;
     const hit = key !== undefined ? ctx.cache.get(key) : undefined;
     if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit);
     const input = {
@@ -160,7 +167,7 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
     try {
       answer = await spec.handler(input);
     } finally {
-      if (spec.writes) ctx.cache.clear();
+      if (spec.writes) ctx.invalidate();
     }
     if (spec.file) {
       const f = answer as FileAnswer;

@@ -80,6 +80,7 @@ export const adminRoutes: RouteSpec[] = [
     summary: 'Creates a token; its secret is in this answer only (admins; audited).',
     body: z.strictObject({ role: z.enum(ROLES), label: z.string().max(200).optional() }),
     response: CreatedToken,
+    writes: true,
     handler: async ({ body, caller, ctx }) => createToken(ctx.engine, body.role, body.label, caller.actor),
   }),
   route({
@@ -91,6 +92,7 @@ export const adminRoutes: RouteSpec[] = [
       token_id: z.string().regex(/^[0-9a-f]{12}$/, 'a token id is 12 hexadecimal digits'),
     }),
     response: Revoked,
+    writes: true,
     handler: async ({ params, caller, ctx }) => {
       if (!(await revokeToken(ctx.engine, params.token_id, caller.actor)))
         throw userError('unknown_token', `there is no token ${params.token_id}`, {

@@ -7,6 +7,7 @@ import { unitEconomics } from '../../decisions/unit-economics.js';
 import { runQuality } from '../../quality/quality.js';
 import { requireScheme, resolveSnapshot } from '../../snapshot/read.js';
 import { latestModelReports } from '../../views/model-reports.js';
+import { allows } from '../roles.js';
 import { route, type RouteSpec } from '../route.js';
 import { Alerts, Clusters, Economics, Models, Quality, Recommendations } from '../schemas/analysis.js';
 import { int, name, SchemeParams, snapshotId } from './params.js';
@@ -19,6 +20,7 @@ export const analysisRoutes: RouteSpec[] = [
     summary:
       'The latest stored fit and holdout validation of the purchase and spend models (calibration-frequency groups under the privacy threshold hidden).',
     response: Models,
+    cache: true,
     handler: async ({ ctx }) => latestModelReports(ctx.engine, ctx.threshold),
   }),
   route({
@@ -81,10 +83,15 @@ export const analysisRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/api/v1/quality',
     capability: 'aggregates',
-    summary: 'The data-quality report: completeness, validity, uniqueness, consistency and freshness checks.',
+    summary:
+      'The data-quality report: completeness, validity, uniqueness, consistency and freshness checks. Example rows (they hold customer-level values) only for analysts and admins.',
     response: Quality,
     cache: true,
-    handler: async ({ ctx }) => runQuality(ctx.engine),
+    handler: async ({ caller, ctx }) => {
+      const report = await runQuality(ctx.engine);
+      if (allows(caller.role, 'members')) return { ...report, examples_hidden: false };
+      return { ...report, checks: report.checks.map((c) => ({ ...c, examples: [] })), examples_hidden: true };
+    },
   }),
   route({
     method: 'GET',

@@ -43,6 +43,7 @@ export const catalogueRoutes: RouteSpec[] = [
     capability: 'aggregates',
     summary: 'The KPI catalogue and custom KPIs: unit, direction, description, formula, interval method.',
     response: Kpis,
+    cache: true,
     handler: ({ ctx }) => ({ kpis: kpiDefinitions(ctx.config) }),
   }),
   route({
@@ -51,6 +52,7 @@ export const catalogueRoutes: RouteSpec[] = [
     capability: 'aggregates',
     summary: 'Every stored snapshot, oldest first.',
     response: Snapshots,
+    cache: true,
     handler: async ({ ctx }) => ({ snapshots: await listSnapshots(ctx.engine) }),
   }),
   route({
@@ -60,6 +62,7 @@ export const catalogueRoutes: RouteSpec[] = [
     summary: "A snapshot's schemes with their type and segments (default: the latest snapshot).",
     query: SnapshotQuery,
     response: Schemes,
+    cache: true,
     handler: async ({ query, ctx }) => {
       const snap = await resolveSnapshot(ctx.engine, query.snapshot);
       return {

@@ -11,3 +11,13 @@ export const name = z.string().min(1).max(200);
 export const SchemeParams = z.strictObject({ scheme: name });
 export const SegmentParams = z.strictObject({ scheme: name, segment: name });
 export const SnapshotQuery = z.strictObject({ snapshot: snapshotId.optional() });
+/** A comma-separated list of KPI names (`?kpis=revenue,aov`). */
+export const kpiList = z
+  .string()
+  .max(2000)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== ''),
+  );

@@ -14,7 +14,7 @@ import { schemeSummaries } from '../../views/schemes.js';
 import { segmentProfile } from '../../views/segment-profile.js';
 import { route, type RouteSpec } from '../route.js';
 import { Members, SegmentDetail, SegmentTable, Trend } from '../schemas/segments.js';
-import { int, name, SchemeParams, SegmentParams, snapshotId } from './params.js';
+import { int, kpiList, name, SchemeParams, SegmentParams, snapshotId } from './params.js';
 
 export const segmentRoutes: RouteSpec[] = [
   route({
@@ -26,18 +26,10 @@ export const segmentRoutes: RouteSpec[] = [
     params: SchemeParams,
     query: z.strictObject({
       snapshot: snapshotId.optional(),
-      kpis: z
-        .string()
-        .max(2000)
-        .transform((s) =>
-          s
-            .split(',')
-            .map((k) => k.trim())
-            .filter((k) => k !== ''),
-        )
-        .optional(),
+      kpis: kpiList.optional(),
     }),
     response: SegmentTable,
+    cache: true,
     handler: async ({ params, query, ctx }) => {
       const snap = await resolveSnapshot(ctx.engine, query.snapshot);
       requireScheme(snap, params.scheme);
@@ -54,6 +46,7 @@ export const segmentRoutes: RouteSpec[] = [
     params: SegmentParams,
     query: z.strictObject({ snapshot: snapshotId.optional() }),
     response: SegmentDetail,
+    cache: true,
     handler: async ({ params, query, ctx }) => {
       const snap = await resolveSnapshot(ctx.engine, query.snapshot);
       requireScheme(snap, params.scheme);

@@ -9,7 +9,7 @@ import { METRIC_NAMES, type CompareMetric } from '../../tracking/compare-sql.js'
 import { migrationMatrix } from '../../tracking/migration.js';
 import { route, type RouteSpec } from '../route.js';
 import { BeforeAfter, Cohorts, Compare, Migration } from '../schemas/analysis.js';
-import { day, int, name, SchemeParams, snapshotId } from './params.js';
+import { day, int, kpiList, name, SchemeParams, snapshotId } from './params.js';
 
 const SegmentRef = z.strictObject({ scheme: name, segment: name });
 
@@ -79,16 +79,7 @@ export const trackingRoutes: RouteSpec[] = [
     query: z.strictObject({
       before: day.optional(),
       after: day.optional(),
-      kpis: z
-        .string()
-        .max(2000)
-        .transform((s) =>
-          s
-            .split(',')
-            .map((k) => k.trim())
-            .filter((k) => k !== ''),
-        )
-        .optional(),
+      kpis: kpiList.optional(),
     }),
     response: BeforeAfter,
     cache: true,

@@ -13,6 +13,10 @@ import {
 } from './common.js';
 
 export const Cohorts = obj({
+  period: str,
+  metric: str,
+  as_of: str,
+  min_segment_size: num,
   cohorts: z.array(
     obj({
       cohort: str,
@@ -132,6 +136,8 @@ const ModelReport = obj({
 export const Models = obj({
   fit: ModelReport.nullable(),
   validate: ModelReport.extend({
+    calibration_end: str.optional(),
+    holdout_end: str.optional(),
     holdout: obj({
       actual_repeat_transactions: nullableNum,
       expected_repeat_transactions: nullableNum,
@@ -200,6 +206,8 @@ export const Quality = obj({
     }),
   ),
   summary: obj({ error: num, warning: num, info: num }),
+  /** Whether the example rows were left out (the caller may not see customer-level data). */
+  examples_hidden: z.boolean(),
 });
 
 export const Alerts = obj({
