@@ -25,7 +25,7 @@ export function demoConfigText(format: 'csv' | 'parquet' = 'csv'): string {
 # Every path is relative to this file's folder.
 workspace: ./segtrack.duckdb
 currency: GBP
-objective: growth
+# No objective: the demo stores the whole KPI catalogue, so every page of the dashboard has data.
 sources:
   customers: {file: data/customers.${ext}}
   orders: {file: data/orders.${ext}}
