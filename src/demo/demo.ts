@@ -17,6 +17,7 @@ import { fitModels } from '../predict/fit-models.js';
 import { modelSettings } from '../predict/settings.js';
 import { validateModels } from '../predict/validate.js';
 import { storeModelReport } from '../snapshot/store.js';
+import { workspaceLabel, writeReport } from '../report/report.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import { demoConfigText } from './demo-config.js';
 
@@ -58,6 +59,8 @@ export interface DemoResult {
   /** The RFM table of the latest snapshot, for the summary. */
   /** The latest RFM segments, small ones suppressed (privacy.min_segment_size). */
   rfm: ShownSegmentRow[];
+  /** The HTML report written after the models (`DIR/report.html`). */
+  report: string;
 }
 
 /** Headline figures computed in the engine. */
@@ -163,6 +166,11 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       'validate',
       await validateModels(engine, { calibrationEnd, holdoutEnd: asOf, settings }),
     );
+    progress('writing the HTML report');
+    const report = await writeReport(engine, config, {
+      out: join(dir, 'report.html'),
+      workspace: workspaceLabel(workspace),
+    });
     const latest = await resolveSnapshot(engine);
     const rfm = (
       await shownSegmentTable(engine, latest, 'rfm', minSegmentSizeOf(config), [
@@ -174,6 +182,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     return {
       snapshots: history.snapshots,
       rfm,
+      report: report.out,
       dir,
       config: configPath,
       workspace,

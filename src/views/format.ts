@@ -14,7 +14,10 @@ export function currencyPrefix(currency: string | null | undefined): string {
 /** A plain number with thousands separators and `digits` decimals (fewer for large values). */
 export function formatNumber(v: number | null | undefined, digits = 0): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return v.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // A true minus sign, as the changes and currency amounts write it.
+  return v
+    .toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .replace(/^-/, '−');
 }
 
 /** A compact number for axes and cards: 1.2k, 3.4M. */

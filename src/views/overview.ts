@@ -124,6 +124,7 @@ export async function overview(
     schemes,
     highlights: await highlights(
       engine,
+      config,
       latest,
       previous,
       o.scheme ?? schemes[0]?.name,
@@ -136,6 +137,7 @@ export async function overview(
 
 async function highlights(
   engine: Engine,
+  config: Config | undefined,
   latest: SnapshotInfo,
   previous: SnapshotInfo | null,
   scheme: string | undefined,
@@ -171,7 +173,7 @@ async function highlights(
     });
   const byValue = [...shown].filter((s) => s.value !== null).sort((a, b) => b.value! - a.value!);
   // Slipping: changed for the worse by the KPI's direction, the worst first.
-  const sign = kpiDefinitions(undefined).find((k) => k.name === kpi)?.direction === 'lower' ? -1 : 1;
+  const sign = kpiDefinitions(config).find((k) => k.name === kpi)?.direction === 'lower' ? -1 : 1;
   const slipping = shown
     .filter((s) => s.relative_change !== null && sign * s.relative_change < 0)
     .sort((a, b) => sign * (a.relative_change! - b.relative_change!));

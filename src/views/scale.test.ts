@@ -42,6 +42,7 @@ describe('formatKpi', () => {
     expect(formatKpi(0.4567, 'share')).toBe('45.7%');
     expect(formatKpi(1500, 'customers')).toBe('1,500');
     expect(formatKpi(null, 'customers')).toBe('—');
+    expect(formatKpi(-20, 'points')).toBe('−20.0');
     expect(formatChange(-0.021, 'share')).toBe('−2.1 pts');
     expect(formatChange(120, 'currency', 'USD')).toBe('+$120');
     expect(formatRelative(0.034)).toBe('+3.4%');

@@ -60,6 +60,7 @@ describe('segtrack command line', () => {
     const r = await runCli(['demo', '--no-serve', '--dir', dir, '--customers', '1500', '--json']);
     const out = jsonOf<{
       workspace: string;
+      report: string;
       summary: { customers: number; orders: number; revenue: number };
       ingest: {
         tables: Record<string, { source_rows: number; accepted: number; rejected: number; excluded: number }>;
@@ -72,6 +73,9 @@ describe('segtrack command line', () => {
     expect(out.quality.error).toBe(0);
     for (const c of Object.values(out.ingest.tables)) expect(c.rejected).toBe(0);
     expect(existsSync(join(dir, 'segtrack.yaml'))).toBe(true);
+    // The HTML report, written after the models (test/integration/report.test.ts checks its contents).
+    expect(out.report).toBe(join(dir, 'report.html'));
+    expect(existsSync(out.report)).toBe(true);
     // The workspace the demo wrote answers `status` through the config it wrote.
     const status = jsonOf<{ tables: Record<string, { rows: number }> }>(
       await runCli(['status', '--config', join(dir, 'segtrack.yaml'), '--json']),

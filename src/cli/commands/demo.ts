@@ -75,6 +75,7 @@ function renderDemo(r: DemoResult): string {
     '',
     `Config:    ${r.config}`,
     `Workspace: ${r.workspace}`,
+    `Report:    ${r.report} (open it in a browser; it works offline)`,
     `Try:       npx segtrack segments --scheme rfm --config ${r.config}`,
     `           npx segtrack trend --kpi customers --scheme lifecycle --config ${r.config}`,
   ].join('\n');

@@ -9,6 +9,7 @@ import { registerMigration } from './migration.js';
 import { registerCompare } from './compare.js';
 import { registerAlerts } from './alerts.js';
 import { registerRecommend } from './recommend.js';
+import { registerReport } from './report.js';
 import { registerToken } from './token.js';
 import { registerServe } from './serve.js';
 import { registerGenerate } from './generate.js';
@@ -41,6 +42,7 @@ export function registerCommands(program: Command, context: (cmd: Command) => Co
   registerCompare(program, context);
   registerAlerts(program, context);
   registerRecommend(program, context);
+  registerReport(program, context);
   registerToken(program, context);
   registerServe(program, context);
 }
