@@ -26,6 +26,8 @@ export interface ApiBenchOptions {
   memoryLimit?: string | undefined;
   /** Start the server with SEGTRACK_TRACE=1, so `dir/server.log` has every statement's time. */
   trace?: boolean;
+  /** Run the server with its answer cache off (`SEGTRACK_API_CACHE=0`): every request computed. */
+  noCache?: boolean;
   progress?: Progress;
 }
 
@@ -58,6 +60,10 @@ export interface ApiBenchResult {
   concurrency: number;
   duration_s: number;
   warmup_s: number;
+  /** Whether the server cached answers (the default) or computed every one. */
+  cache: boolean;
+  /** Each path's first answer after the server started (computed, never cached), in ms. */
+  first_ms: Record<string, number>;
   /** One run per path (every client asks it), then `mixed`: all paths in turn. */
   runs: { name: string; load: LoadResult }[];
   /**
@@ -110,6 +116,7 @@ export async function runApiBench(o: ApiBenchOptions = {}): Promise<ApiBenchResu
   ]);
   const log = join(ws.dir, 'server.log');
   const runs: { name: string; load: LoadResult }[] = [];
+  const first: Record<string, number> = {};
   let peak: number | null = null;
   try {
     progress(`starting segtrack serve${o.trace ? ' with SEGTRACK_TRACE=1' : ''} (log: ${log})`);
@@ -117,7 +124,7 @@ export async function runApiBench(o: ApiBenchOptions = {}): Promise<ApiBenchResu
       config: ws.config,
       memoryLimit: o.memoryLimit,
       logFile: log,
-      ...(o.trace ? { env: { SEGTRACK_TRACE: '1' } } : {}),
+      env: { ...(o.trace ? { SEGTRACK_TRACE: '1' } : {}), ...(o.noCache ? { SEGTRACK_API_CACHE: '0' } : {}) },
     });
     try {
       const load = (list: string[]) =>
@@ -129,6 +136,16 @@ export async function runApiBench(o: ApiBenchOptions = {}): Promise<ApiBenchResu
           budget: { durationMs: durationS * 1000 },
           warmup: { durationMs: warmupS * 1000 },
         });
+      // What a first visitor waits for: one request per path on the fresh server, nothing cached.
+      for (const [name, path] of API_BENCH_PATHS) {
+        const t = performance.now();
+        const res = await fetch(`${server.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${token.token}` },
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        first[name] = Math.round((performance.now() - t) * 10) / 10;
+      }
       for (const [name, path] of API_BENCH_PATHS) {
         progress(`${name}: ${concurrency} clients for ${durationS} s on ${path}`);
         runs.push({ name, load: await load([path]) });
@@ -171,6 +188,8 @@ export async function runApiBench(o: ApiBenchOptions = {}): Promise<ApiBenchResu
     concurrency,
     duration_s: durationS,
     warmup_s: warmupS,
+    cache: !o.noCache,
+    first_ms: first,
     runs,
     target: {
       p95_ms: API_TARGET.p95_ms,

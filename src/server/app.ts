@@ -26,6 +26,8 @@ export interface ServerOptions {
    * otherwise a mismatch is only logged). Default: `SEGTRACK_STRICT_RESPONSES=1`.
    */
   strictResponses?: boolean;
+  /** Cache the answers of immutable aggregate routes (default: on, unless `SEGTRACK_API_CACHE=0`). */
+  caching?: boolean;
 }
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
@@ -130,6 +132,7 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     invalidate() {
       this.cache.clear();
     },
+    caching: o.caching ?? process.env['SEGTRACK_API_CACHE'] !== '0',
     strictResponses: o.strictResponses ?? process.env['SEGTRACK_STRICT_RESPONSES'] === '1',
   };
 

@@ -42,6 +42,8 @@ export interface ServerContext {
   cache: Map<string, string>;
   /** Forgets every cached answer (after any write). */
   invalidate: () => void;
+  /** Whether answers are cached at all (`SEGTRACK_API_CACHE=0` turns it off, to measure the uncached path). */
+  caching: boolean;
   /** Answer with a 500 when an answer does not match its schema (tests); else only log it. */
   strictResponses: boolean;
 }
@@ -153,7 +155,8 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
         );
     }
     // By role too: an answer may hold more for a higher role (data-quality examples, say).
-    const key = spec.cache && spec.method === 'GET' ? `${caller?.role ?? '-'} ${req.url}` : undefined;
+    const key =
+      ctx.caching && spec.cache && spec.method === 'GET' ? `${caller?.role ?? '-'} ${req.url}` : undefined;
     const hit = key !== undefined ? ctx.cache.get(key) : undefined;
     if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit);
     const input = {

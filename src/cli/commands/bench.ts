@@ -19,6 +19,7 @@ interface BenchFlags {
   warmup: string;
   rebuild?: boolean;
   trace?: boolean;
+  cache?: boolean;
 }
 
 /** `segtrack bench`: time each stage on generated data; `--api`: the API's latency under load. */
@@ -43,6 +44,7 @@ export function registerBench(program: Command, context: (cmd: Command) => Comma
     .option('--warmup <s>', 'with --api: uncounted seconds before each measured run', '2')
     .option('--rebuild', 'with --api: build the workspace again even when one of the same settings exists')
     .option('--trace', 'with --api: run the server with SEGTRACK_TRACE=1 (SQL timings in DIR/server.log)')
+    .option('--no-cache', 'with --api: run the server with its answer cache off (every request computed)')
     .action(async (f: BenchFlags, cmd: Command) => {
       const ctx = context(cmd);
       if (f.api) return apiBench(ctx, f);
@@ -87,6 +89,7 @@ async function apiBench(ctx: CommandContext, f: BenchFlags): Promise<void> {
     memoryLimit: ctx.globals.memoryLimit,
     rebuild: f.rebuild === true,
     trace: f.trace === true,
+    noCache: f.cache === false,
     progress: ctx.progress,
     ...(f.dir !== undefined ? { dir: f.dir } : {}),
   });
@@ -127,7 +130,11 @@ function apiBenchText(r: ApiBenchResult): string {
       (r.reused_workspace ? ' (reused)' : ` (built in ${num((r.build_ms ?? 0) / 1000, 1)} s)`),
     `${r.machine.cpus} cores (${r.machine.cpu_model}), ${r.machine.memory_gb} GB, Node ${r.machine.node}; ` +
       `server peak ${num(r.server.peak_rss_mb)} MB${r.server.memory_limit ? `, --memory-limit ${r.server.memory_limit}` : ''}`,
-    `${r.concurrency} keep-alive clients, ${r.duration_s} s per run after ${r.warmup_s} s of warm-up, ${r.token_role} token; latencies in ms (nearest rank)`,
+    `${r.concurrency} keep-alive clients, ${r.duration_s} s per run after ${r.warmup_s} s of warm-up, ${r.token_role} token, ` +
+      `server answer cache ${r.cache ? 'on' : 'off'}; latencies in ms (nearest rank)`,
+    `first answer of each path (computed): ${Object.entries(r.first_ms)
+      .map(([k, v]) => `${k} ${num(v, 1)} ms`)
+      .join(', ')}`,
     '',
     table(['run', 'path', 'requests', 'errors', 'req/s', 'min', 'p50', 'p90', 'p95', 'p99', 'max'], rows),
     '',
