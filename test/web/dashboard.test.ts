@@ -275,6 +275,11 @@ describe('the dashboard', () => {
         .sort((a, b) => a - b),
     );
     await page.getByTestId('flow-chart').waitFor();
+    const flows = (only: boolean) =>
+      mi.matrix.filter((x) => x.customers !== null && x.customers > 0 && (!only || x.from !== x.to)).length;
+    expect(await page.locator('[data-testid="flow-chart"] path.flow').count()).toBe(flows(false));
+    await page.getByTestId('movers-only').check();
+    expect(await page.locator('[data-testid="flow-chart"] path.flow').count()).toBe(flows(true));
 
     await open('/compare', 'compare');
     const rows = await page.getByTestId('before-after-table').locator('tbody tr').count();

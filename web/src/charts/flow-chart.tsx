@@ -38,12 +38,14 @@ export function FlowChart({
   const m = { top: 28, bottom: 12, side: Math.min(170, width * 0.22) };
   const total = flows.reduce((s, f) => s + f.customers, 0) || 1;
   const usable = (n: number) => height - m.top - m.bottom - gap * Math.max(0, n - 1);
-  const k = Math.min(usable(left.length), usable(right.length)) / total;
+  const used = (side: 'from' | 'to') => new Set(flows.map((f) => f[side])).size;
+  const k = Math.min(usable(used('from')), usable(used('to'))) / total;
   const colour = new Map(left.map((s, i) => [s, SERIES_COLOURS[i % SERIES_COLOURS.length]!]));
   const place = (names: string[], side: 'from' | 'to') => {
     const out = new Map<string, { y: number; h: number; used: number }>();
     let y = m.top;
-    for (const n of names) {
+    // Segments without a flow on this side take no room (nothing to draw, and labels would collide).
+    for (const n of names.filter((x) => flows.some((f) => f[side] === x))) {
       const h = flows.filter((f) => f[side] === n).reduce((s, f) => s + f.customers, 0) * k;
       out.set(n, { y, h, used: 0 });
       y += h + gap;

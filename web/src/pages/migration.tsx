@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Migration, Snapshots } from '../../../src/server/api-types';
 import { formatKpi, formatNumber } from '../../../src/views/format';
 import { FlowChart } from '../charts/flow-chart';
@@ -72,8 +73,10 @@ function MigrationView({ m }: { m: Migration }) {
   const { who } = useApp();
   const left = [...new Set(m.matrix.map((c) => c.from))];
   const right = [...new Set(m.matrix.map((c) => c.to))];
+  const [moversOnly, setMoversOnly] = useState(false);
+  // Customers who stayed usually dwarf those who moved: the movers alone show where they went.
   const flows = m.matrix
-    .filter((c) => c.customers !== null && c.customers > 0)
+    .filter((c) => c.customers !== null && c.customers > 0 && (!moversOnly || c.from !== c.to))
     .map((c) => ({ from: c.from, to: c.to, customers: c.customers! }));
   const hidden = m.matrix.filter((c) => c.suppressed).length;
   const moved = m.matrix
@@ -92,6 +95,15 @@ function MigrationView({ m }: { m: Migration }) {
             ? ` ${hidden} cells are hidden (fewer than ${m.min_segment_size} customers, or to protect one that is).`
             : ''}
         </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={moversOnly}
+            onChange={(e) => setMoversOnly(e.target.checked)}
+            data-testid="movers-only"
+          />
+          Only customers who changed segment
+        </label>
         <FlowChart
           flows={flows}
           left={left}
