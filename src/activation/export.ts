@@ -22,6 +22,8 @@ export interface ExportOptions {
   seed?: number;
   /** Who exports, for the audit log (default: the local user, see `currentActor`). */
   actor?: string;
+  /** What the export and audit records name as the destination (default: the file's path). */
+  recordedAs?: string;
 }
 
 /** What `segtrack export` reports (CONTRACT.md). */
@@ -154,7 +156,7 @@ export async function exportSegment(
     await tx.exec(
       `INSERT INTO exports VALUES (${id}, CURRENT_TIMESTAMP, $1, ${snap.snapshot_id}, $2, $3, $4, $5, ` +
         `${eligible - held}, ${excluded}, ${held}, ${holdout}, ${seed})`,
-      [o.actor ?? process.env['SEGTRACK_ACTOR'] ?? null, o.scheme, o.segment, out, o.format],
+      [o.actor ?? process.env['SEGTRACK_ACTOR'] ?? null, o.scheme, o.segment, o.recordedAs ?? out, o.format],
     );
     await recordAudit(
       tx,
@@ -166,7 +168,7 @@ export async function exportSegment(
         exported: eligible - held,
         excluded_no_consent: excluded,
         holdout: held,
-        out,
+        out: o.recordedAs ?? out,
       },
       o.actor,
     );

@@ -13,7 +13,7 @@ import { writeFileAtomic } from './write-atomic.js';
 
 /** Options of {@link writeReport}. */
 export interface ReportOptions {
-  /** The file to write (conventionally `….markup`). */
+  /** The file to write (conventionally `….html`). */
   out: string;
   /** The schemes to include, in this order (default: every scheme of the latest snapshot). */
   schemes?: readonly string[];

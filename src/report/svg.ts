@@ -1,7 +1,7 @@
 /**
  * SVG building blocks shared by the report's charts: the accessible frame (`role="img"`, an
  * `aria-label`, a `<title>` tooltip), axes with tick labels, legends and text fitting. Everything
- * returns {@link SafeHtml}; text from the data goes through {@link html}, so it is escaped.
+ * returns {@link SafeHtml}; text from the data goes through {@link markup}, so it is escaped.
  */
 import { SERIES_COLOURS } from '../views/scale.js';
 import { markup, join, type HtmlValue, type SafeHtml } from './html.js';

@@ -50,6 +50,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
+/** Whether a Host header names this machine's loopback (with any port). */
+const isLoopbackHost = (host: string | undefined): boolean => {
+  const name = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+};
+
 const isLoopback = (address: string | undefined): boolean =>
   address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 
@@ -77,7 +83,9 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     bodyLimit: 10_000_000,
     routerOptions: { maxParamLength: 2000 },
     // The router refuses some URLs before any route or hook sees them (a %-escape that does not
-    // decode, a path parameter over the limit): they get the same error shape and headers too.
+    // decode): they get the same error shape and headers too. (A path parameter over the limit
+    // finds no route, a 404 from the not-found handler; the 414 branch covers a router that
+    // reports it instead.)
     frameworkErrors: (error, _req, reply) => {
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
@@ -129,8 +137,10 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     threshold: minSegmentSizeOf(o.config),
     log: o.log ?? ((m: string) => process.stderr.write(`${m}\n`)),
     cache: new Map(),
+    generation: 0,
     invalidate() {
       this.cache.clear();
+      this.generation++;
     },
     caching: o.caching ?? process.env['SEGTRACK_API_CACHE'] !== '0',
     strictResponses: o.strictResponses ?? process.env['SEGTRACK_STRICT_RESPONSES'] === '1',
@@ -146,7 +156,11 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
     if (isOpen(req.url.split('?')[0] ?? '')) return;
     const header = req.headers.authorization;
     if (header === undefined) {
-      if (!(await hasTokens(engine)) && isLoopback(req.socket.remoteAddress)) {
+      // Loopback-only mode trusts the machine, not any page its browser opens: the Host must name
+      // the loopback too, so a web page re-pointing its own name at 127.0.0.1 (DNS rebinding)
+      // gets no answer.
+      const local = !(await hasTokens(engine)) && isLoopback(req.socket.remoteAddress);
+      if (local && isLoopbackHost(req.headers.host)) {
         req.caller = { role: 'admin', actor: 'loopback', loopback: true };
         return;
       }
@@ -155,7 +169,9 @@ export async function buildServer(engine: Engine, o: ServerOptions = {}): Promis
         401,
         'unauthenticated',
         'this request needs a token',
-        'send Authorization: Bearer <token> (create one with `segtrack token create --role viewer`)',
+        local
+          ? 'without tokens the server answers only requests addressed to 127.0.0.1 or localhost (open the dashboard at that address), or create a token with `segtrack token create --role viewer`'
+          : 'send Authorization: Bearer <token> (create one with `segtrack token create --role viewer`)',
       );
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header);

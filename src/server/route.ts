@@ -40,8 +40,13 @@ export interface ServerContext {
    * {@link ServerContext.invalidate} drops them then.
    */
   cache: Map<string, string>;
-  /** Forgets every cached answer (after any write). */
+  /** Forgets every cached answer (after any write) and starts a new generation. */
   invalidate: () => void;
+  /**
+   * Bumped by every invalidation: an answer computed while a write ran (its generation changed
+   * between start and end) is not cached, so a stale answer never outlives the write.
+   */
+  generation: number;
   /** Whether answers are cached at all (`SEGTRACK_API_CACHE=0` turns it off, to measure the uncached path). */
   caching: boolean;
   /** Answer with a 500 when an answer does not match its schema (tests); else only log it. */
@@ -88,8 +93,11 @@ export interface RouteSpec<
   response: R;
   /** The handler answers with a file ({@link FileAnswer}) instead of JSON. */
   file?: boolean;
-  /** The answer depends only on the workspace's contents: cache it until the server next writes. */
-  cache?: boolean;
+  /**
+   * The answer depends only on the workspace's contents: cache it until the server next writes;
+   * `daily`: it also depends on today's date (freshness checks), so only for the day (UTC).
+   */
+  cache?: boolean | 'daily';
   /** The route changes the workspace: every cached answer is dropped after it. */
   writes?: boolean;
   handler: (
@@ -166,6 +174,7 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
       caller: caller ?? { role: 'viewer' as const, actor: 'anonymous', loopback: false },
       ctx,
     };
+    const generation = ctx.generation;
     let answer: unknown;
     try {
       answer = await spec.handler(input);
@@ -191,7 +200,7 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
       ctx.log(`answer of ${spec.method} ${spec.url} does not match its schema: ${detail}`);
       if (ctx.strictResponses) throw new Error(`answer does not match its schema: ${detail}`);
     }
-    if (key !== undefined) {
+    if (key !== undefined && generation === ctx.generation) {
       if (ctx.cache.size >= 500) ctx.cache.delete(ctx.cache.keys().next().value!);
       ctx.cache.set(key, text);
     }

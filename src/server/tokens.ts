@@ -104,8 +104,12 @@ export async function revokeToken(engine: Engine, id: string, actor?: string): P
   });
 }
 
-/** Whether any token that is not revoked exists (without tokens, the server only accepts loopback clients). */
+/**
+ * Whether any token was ever created, revoked ones included. Until then the server only accepts
+ * loopback clients; after that it always asks for a token, so revoking the last one locks the
+ * server rather than quietly reopening it (create a new one with `segtrack token create`).
+ */
 export async function hasTokens(engine: Engine): Promise<boolean> {
-  const [row] = await engine.query(`SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL`);
+  const [row] = await engine.query(`SELECT COUNT(*) AS n FROM api_tokens`);
   return Number(row?.['n'] ?? 0) > 0;
 }

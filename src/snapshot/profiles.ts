@@ -162,25 +162,16 @@ export async function computeProfiles(
   return out;
 }
 
-/** The stored profile rows of one segment and of the base in a snapshot (empty when none were stored). */
+/** The stored profile rows of every segment of a scheme and of the base in a snapshot (empty when none were stored). */
 export async function readProfiles(
   engine: Engine,
   snapshotId: number,
   scheme: string,
-  segment: string,
 ): Promise<StoredProfileRow[]> {
-  const rows = await engine.query<{
-    scheme: string;
-    segment: string;
-    feature: string;
-    category: string | null;
-    n: number;
-    mean: number | null;
-    sd: number | null;
-  }>(
+  const rows = await engine.query<Omit<StoredProfileRow, 'n'> & { n: number }>(
     `SELECT scheme, segment, feature, category, n, mean, sd FROM snapshot_profiles
-      WHERE snapshot_id = $1 AND ((scheme = $2 AND segment = $3) OR scheme = $4)`,
-    [snapshotId, scheme, segment, BASE_SCHEME],
+      WHERE snapshot_id = $1 AND scheme IN ($2, $3)`,
+    [snapshotId, scheme, BASE_SCHEME],
   );
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }

@@ -34,7 +34,7 @@ export function formatCompact(v: number | null | undefined): string {
 /** A share (0–1) as a percentage. */
 export function formatPercent(v: number | null | undefined, digits = 1): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return `${(v * 100).toFixed(digits)}%`;
+  return `${(v * 100).toFixed(digits).replace(/^-/, '−')}%`;
 }
 
 /** Units whose values are shares of 1. */

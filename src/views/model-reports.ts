@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { decideSuppression } from '../privacy/suppression.js';
 
 /** A stored model report as shown: the JSON `segtrack fit` / `segtrack validate` printed, and its snapshot. */
 export type ShownModelReport = Record<string, unknown> & { snapshot_id: number | null };
@@ -14,7 +15,9 @@ interface FrequencyGroup {
 /**
  * The latest stored fit and validation (`snapshot_models`). A validation's holdout means by
  * calibration frequency describe the customers of each frequency: a group of 1 … `threshold` − 1
- * customers has its size and means hidden (the totals and the tracking curve are over everyone).
+ * customers has its size and means hidden, and so do enough others that none can be worked out
+ * from the totals the report also gives (customers, repeat purchases); the tracking curve is over
+ * everyone.
  */
 export async function latestModelReports(
   engine: Engine,
@@ -29,12 +32,20 @@ export async function latestModelReports(
     if (!r) return null;
     const report = JSON.parse(r.report) as Record<string, unknown>;
     const holdout = report['holdout'] as { by_calibration_frequency?: FrequencyGroup[] } | undefined;
-    if (holdout?.by_calibration_frequency)
-      holdout.by_calibration_frequency = holdout.by_calibration_frequency.map((g) =>
-        g.customers !== null && g.customers > 0 && g.customers < threshold
+    const groups = holdout?.by_calibration_frequency;
+    if (holdout && groups) {
+      // The groups partition the validated customers, whose number the report gives: complementary
+      // suppression as for any partition with a known total (src/privacy/suppression.ts).
+      const decided = decideSuppression(
+        groups.map((g) => ({ id: String(g.frequency), customers: g.customers ?? 0 })),
+        { threshold, totalKnown: true },
+      );
+      holdout.by_calibration_frequency = groups.map((g, i) =>
+        decided[i]?.suppressed
           ? { ...g, customers: null, actual_mean: null, expected_mean: null, suppressed: true }
           : { ...g, suppressed: false },
       );
+    }
     return { snapshot_id: r.snapshot_id === null ? null : Number(r.snapshot_id), ...report };
   };
   return { fit: latest('fit'), validate: latest('validate'), min_segment_size: threshold };

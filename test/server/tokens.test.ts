@@ -45,6 +45,8 @@ describe('tokens', () => {
       expect(JSON.stringify(row)).not.toContain(t.token.slice(16));
       expect(await revokeToken(engine, t.token_id)).toBe(true);
       expect(await verifyToken(engine, t.token)).toBeNull();
+      // Revoking the last token does not reopen the server to unauthenticated loopback clients.
+      expect(await hasTokens(engine)).toBe(true);
       expect(await revokeToken(engine, 'nope')).toBe(false);
       expect((await listTokens(engine))[0]).toMatchObject({
         token_id: t.token_id,

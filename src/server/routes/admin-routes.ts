@@ -52,6 +52,8 @@ export const adminRoutes: RouteSpec[] = [
           ...(body.snapshot !== undefined ? { snapshotId: body.snapshot } : {}),
           ...(body.seed !== undefined ? { seed: body.seed } : {}),
           actor: caller.actor,
+          // The file is sent and deleted: the records name the download, not a temporary path.
+          recordedAs: `api-download:${filename}`,
         });
         const { out: _file, ...counts } = result;
         return {

@@ -86,7 +86,7 @@ export const analysisRoutes: RouteSpec[] = [
     summary:
       'The data-quality report: completeness, validity, uniqueness, consistency and freshness checks. Example rows (they hold customer-level values) only for analysts and admins.',
     response: Quality,
-    cache: true,
+    cache: 'daily',
     handler: async ({ caller, ctx }) => {
       const report = await runQuality(ctx.engine);
       if (allows(caller.role, 'members')) return { ...report, examples_hidden: false };

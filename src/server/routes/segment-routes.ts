@@ -63,14 +63,22 @@ export const segmentRoutes: RouteSpec[] = [
         .filter((s) => s.customers !== null)
         .sort((a, b) => b.customers! - a.customers! || a.segment.localeCompare(b.segment));
       const scheme = (await schemeSummaries(ctx.engine, snap)).find((s) => s.name === params.scheme);
-      const profile = row.suppressed
+      const empty = row.customers === 0;
+      const profile = empty
         ? {
             available: false,
-            reason: 'the segment is suppressed (privacy.min_segment_size)',
+            reason: 'the segment has no members in this snapshot',
             numeric: [],
             categorical: [],
           }
-        : await segmentProfile(ctx.engine, snap.snapshot_id, params.scheme, params.segment, ctx.threshold);
+        : await segmentProfile(
+            ctx.engine,
+            snap.snapshot_id,
+            params.scheme,
+            params.segment,
+            ctx.threshold,
+            new Set(t.segments.filter((s) => s.suppressed).map((s) => s.segment)),
+          );
       return {
         scheme: params.scheme,
         scheme_type: scheme?.type ?? 'unknown',
@@ -79,7 +87,8 @@ export const segmentRoutes: RouteSpec[] = [
         segment: row,
         base: t.base,
         rank: {
-          by_customers: row.suppressed ? null : bySize.findIndex((s) => s.segment === row.segment) + 1,
+          by_customers:
+            row.suppressed || empty ? null : bySize.findIndex((s) => s.segment === row.segment) + 1,
           segments: t.segments.length,
         },
         profile,
@@ -104,6 +113,14 @@ export const segmentRoutes: RouteSpec[] = [
       const d = engine.dialect;
       const snap = await resolveSnapshot(engine, query.snapshot);
       requireScheme(snap, params.scheme);
+      const known = await engine.query<{ n: number }>(
+        `SELECT count(*) AS n FROM snapshot_segments WHERE snapshot_id = $1 AND scheme = $2 AND segment = $3`,
+        [snap.snapshot_id, params.scheme, params.segment],
+      );
+      if (Number(known[0]?.n ?? 0) === 0)
+        throw userError('unknown_segment', `scheme '${params.scheme}' has no segment '${params.segment}'`, {
+          hint: `the scheme's segments: GET /api/v1/schemes/${encodeURIComponent(params.scheme)}/segments`,
+        });
       const size = query.page_size ?? 100;
       const page = query.page ?? 1;
       const from = membersFrom(d, snap.snapshot_id, params.scheme, params.segment);

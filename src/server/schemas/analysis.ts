@@ -145,6 +145,8 @@ export const Models = obj({
         obj({ frequency: num, customers: nullableNum, actual_mean: nullableNum, expected_mean: nullableNum }),
       ),
       weekly_cumulative: z.array(obj({ week: num, actual: nullableNum, expected: nullableNum })),
+      calibration_weeks: num.optional(),
+      errors: z.record(z.string(), nullableNum).optional(),
     }).optional(),
   }).nullable(),
   min_segment_size: num,

@@ -92,10 +92,11 @@ const NumericProfile = obj({
   feature: str,
   description: str,
   mean: nullableNum,
-  n: num,
+  n: nullableNum,
   base_mean: nullableNum,
   base_sd: nullableNum,
   std_diff: nullableNum,
+  suppressed: z.boolean(),
 });
 const CategoricalProfile = obj({
   feature: str,
