@@ -23,6 +23,7 @@ export function LineChart({
   yLabel,
   height = 280,
   testId,
+  marker,
 }: {
   series: LineSeries[];
   unit: string;
@@ -32,6 +33,8 @@ export function LineChart({
   yLabel: string;
   height?: number;
   testId?: string;
+  /** A vertical line at one x, labelled (e.g. where a calibration period ends). */
+  marker?: { x: string; label: string } | undefined;
 }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))];
@@ -72,6 +75,19 @@ export function LineChart({
         >
           {yLabel}
         </text>
+        {marker && xs.includes(marker.x) ? (
+          <g className="reference">
+            <line
+              x1={x(xs.indexOf(marker.x))}
+              x2={x(xs.indexOf(marker.x))}
+              y1={m.top}
+              y2={height - m.bottom}
+            />
+            <text x={x(xs.indexOf(marker.x)) + 4} y={m.top + 10} className="tick">
+              {marker.label}
+            </text>
+          </g>
+        ) : null}
         {series.map((s, si) => {
           const colour = s.colour ?? SERIES_COLOURS[si % SERIES_COLOURS.length]!;
           const at = (p: { x: string }) => x(xs.indexOf(p.x));

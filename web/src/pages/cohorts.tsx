@@ -69,7 +69,8 @@ function CohortView({ c, metric, period }: { c: Cohorts; metric: string; period:
     let n = 0;
     let s = 0;
     for (const r of c.cohorts) {
-      const v = r.values[i];
+      // Each cohort's last period is usually still under way: left out, it would pull the curve down.
+      const v = i < r.values.length - 1 ? r.values[i] : undefined;
       if (v === undefined || r.size === null) continue;
       reached += r.size;
       if (v !== null) {

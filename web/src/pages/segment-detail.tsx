@@ -167,7 +167,9 @@ function Profile({ profile, segment }: { profile: SegmentProfile; segment: strin
             {profile.numeric.map((f) => (
               <tr key={f.feature} title={f.description}>
                 <th scope="row">{f.feature}</th>
-                <td className="num">{formatKpi(f.mean, 'value')}</td>
+                <td className="num">
+                  {f.suppressed ? <span className="suppressed">hidden</span> : formatKpi(f.mean, 'value')}
+                </td>
                 <td className="num">{formatKpi(f.base_mean, 'value')}</td>
               </tr>
             ))}

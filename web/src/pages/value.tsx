@@ -97,6 +97,8 @@ function Fit({ title, r }: { title: string; r: Report }) {
 function Validation({ r }: { r: NonNullable<Models['validate']> }) {
   const h = r.holdout;
   const errors = (h as Record<string, unknown> | undefined)?.['errors'] as Record<string, number> | undefined;
+  const calibrationWeeks = (h as Record<string, unknown> | undefined)?.['calibration_weeks'] as
+    number | undefined;
   return (
     <>
       <Fit title={`Fit on the calibration period (to ${r.calibration_end ?? '?'})`} r={r} />
@@ -106,11 +108,11 @@ function Validation({ r }: { r: NonNullable<Models['validate']> }) {
             Repeat purchases in the holdout:{' '}
             <strong data-testid="holdout-actual">{formatNumber(h.actual_repeat_transactions)}</strong> actual
             against <strong>{formatNumber(h.expected_repeat_transactions, 1)}</strong> expected
-            {errors?.['total_relative_error'] !== undefined
+            {errors?.['total_relative_error'] != null
               ? ` (${formatPercent(errors['total_relative_error'])} off)`
               : ''}
             .
-            {errors?.['mean_absolute_error'] !== undefined
+            {errors?.['mean_absolute_error'] != null
               ? ` Per customer: mean absolute error ${errors['mean_absolute_error'].toFixed(3)}, correlation ${errors['correlation']?.toFixed(3) ?? '—'}.`
               : ''}
           </p>
@@ -120,6 +122,11 @@ function Validation({ r }: { r: NonNullable<Models['validate']> }) {
             yLabel="cumulative repeat purchases"
             unit="count"
             testId="tracking-chart"
+            marker={
+              calibrationWeeks !== undefined
+                ? { x: String(calibrationWeeks), label: 'calibration ends' }
+                : undefined
+            }
             series={[
               {
                 name: 'actual',
