@@ -12,7 +12,15 @@ export interface KpiDefinitionView {
   interval: IntervalMethod;
   requires: KpiRequirement[];
   custom: boolean;
+  /**
+   * A total over the segment's customers: the segments' values add up to the base's (a share of
+   * the total means something; a comparison with the base's value does not).
+   */
+  additive: boolean;
 }
+
+/** The catalogue's totals (see {@link KpiDefinitionView.additive}). */
+const ADDITIVE = new Set(['customers', 'share', 'revenue', 'orders', 'revenue_at_risk']);
 
 /**
  * The catalogue's definitions followed by the config's custom KPIs (their expression stands as the
@@ -29,6 +37,7 @@ export function kpiDefinitions(config: Config | undefined): KpiDefinitionView[] 
       interval: k.interval,
       requires: k.requires,
       custom: false,
+      additive: ADDITIVE.has(k.name),
     })),
     ...(config?.kpis?.custom ?? []).map((c) => ({
       name: c.name,
@@ -39,6 +48,7 @@ export function kpiDefinitions(config: Config | undefined): KpiDefinitionView[] 
       interval: 'bootstrap' as const,
       requires: [],
       custom: true,
+      additive: false,
     })),
   ];
 }

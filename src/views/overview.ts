@@ -155,7 +155,7 @@ async function highlights(
       ? await shownSegmentTable(engine, previous, scheme, threshold)
       : null;
   const total = now.base.kpis[kpi]?.value ?? null;
-  const additive = kpi === 'revenue' || kpi === 'orders' || kpi === 'revenue_at_risk';
+  const additive = kpiDefinitions(config).find((k) => k.name === kpi)?.additive ?? false;
   const shown: HighlightSegment[] = now.segments
     .filter((s) => !s.suppressed && s.customers !== null && s.customers > 0)
     .map((s) => {

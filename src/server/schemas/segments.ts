@@ -34,6 +34,7 @@ export const KpiDefinition = obj({
   interval: str,
   requires: z.array(str),
   custom: z.boolean(),
+  additive: z.boolean(),
 });
 export const Kpis = obj({ kpis: z.array(KpiDefinition) });
 

@@ -100,10 +100,7 @@ function Detail({ d }: { d: SegmentDetail }) {
                       </td>
                       <td className="num">{formatKpi(b, unit(k), who.currency)}</td>
                       <td className="num">
-                        {a !== null &&
-                        b !== null &&
-                        b !== 0 &&
-                        !['customers', 'revenue', 'orders', 'revenue_at_risk', 'share'].includes(k)
+                        {a !== null && b !== null && b !== 0 && !(kpis.get(k)?.additive ?? false)
                           ? `${a >= b ? '+' : '−'}${formatPercent(Math.abs(a / b - 1))}`
                           : '—'}
                       </td>

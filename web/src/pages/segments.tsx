@@ -183,8 +183,7 @@ function SegmentTableView({ table }: { table: SegmentTable }) {
           currency={who.currency}
           testId="segments-chart"
           reference={
-            table.base.kpis[chartKpi]?.value != null &&
-            !['revenue', 'orders', 'customers', 'revenue_at_risk'].includes(chartKpi)
+            table.base.kpis[chartKpi]?.value != null && !(kpis.get(chartKpi)?.additive ?? false)
               ? { value: table.base.kpis[chartKpi].value, label: 'all customers' }
               : null
           }
