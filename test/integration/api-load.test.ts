@@ -7,17 +7,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { runApiBench } from '../../src/bench/api-bench.js';
 import { runLoad, type PathLoad } from '../../src/bench/api-load.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { generate } from '../../src/generate/generate.js';
-import { CANONICAL_TABLES } from '../../src/model/canonical.js';
 import { buildServer } from '../../src/server/app.js';
 import { createToken } from '../../src/server/tokens.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
-import { runCli } from '../helpers/ingest.js';
+
+import { generatedWorkspace } from '../helpers/generated-workspace.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const tmp = makeTempDir('segtrack-api-load-');
@@ -27,23 +25,13 @@ let base: string;
 let token: string;
 
 beforeAll(async () => {
-  const generated = await generate({ out: tmp.path('data'), customers: 400, seed: 5 });
-  const workspace = tmp.path('ws.duckdb');
-  const config = tmp.write(
-    'segtrack.yaml',
-    stringify({
-      workspace,
-      sources: Object.fromEntries(
-        CANONICAL_TABLES.filter((t) => generated.files[t] !== undefined).map((t) => [
-          t,
-          { file: generated.files[t] },
-        ]),
-      ),
-      segments: [{ name: 'rfm', type: 'rfm' }],
-    }),
-  );
-  expect((await runCli(['ingest', '--config', config])).code).toBe(0);
-  expect((await runCli(['run', '--config', config])).code).toBe(0);
+  const { config, workspace } = await generatedWorkspace(tmp, {
+    customers: 400,
+    seed: 5,
+    models: false,
+    segments: [{ name: 'rfm', type: 'rfm' }],
+    runs: [undefined],
+  });
   engine = await openWorkspace(workspace);
   token = (await createToken(engine, 'viewer')).token;
   app = await buildServer(engine, { config: await loadConfig(config), log: () => undefined });

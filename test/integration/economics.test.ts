@@ -10,7 +10,7 @@ import { formatDay, parseDay } from '../../src/features/as-of.js';
 import type { EconomicsResult } from '../../src/decisions/unit-economics.js';
 import { unitEconomics } from '../../src/decisions/unit-economics.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
-import { generatedWorkspace, type GeneratedWorkspace } from '../decisions/generated-workspace.js';
+import { generatedWorkspace, type GeneratedWorkspace } from '../helpers/generated-workspace.js';
 import { parseCsvObjects } from '../helpers/csv.js';
 import { jsonOf, runCli } from '../helpers/ingest.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

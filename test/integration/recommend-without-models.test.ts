@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecommendResult } from '../../src/decisions/recommend.js';
 import type { EconomicsResult } from '../../src/decisions/unit-economics.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
-import { generatedWorkspace, type GeneratedWorkspace } from '../decisions/generated-workspace.js';
+import { generatedWorkspace, type GeneratedWorkspace } from '../helpers/generated-workspace.js';
 import { jsonOf, runCli } from '../helpers/ingest.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { recommend, type RecommendResult } from '../../src/decisions/recommend.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
-import { generatedWorkspace, type GeneratedWorkspace } from '../decisions/generated-workspace.js';
+import { generatedWorkspace, type GeneratedWorkspace } from '../helpers/generated-workspace.js';
 import { jsonOf, runCli } from '../helpers/ingest.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 

@@ -1,23 +1,20 @@
 /**
  * A small real workspace for the API tests (roles, routes, fuzz), and a real server over it.
  *
- * 600 generated customers; an `rfm` and a `kmeans` scheme; three snapshots (two backfilled month
- * ends and a run as of the latest order), so every route has something to answer: migration and
+ * 600 generated customers; an `rfm` and a `kmeans` scheme; three snapshots (two month ends and a
+ * run as of the latest order), so every route has something to answer: migration and
  * before/after need two snapshots, clusters a kmeans scheme, profiles the latest run's features.
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { generate } from '../../src/generate/generate.js';
-import { CANONICAL_TABLES } from '../../src/model/canonical.js';
 import { buildServer } from '../../src/server/app.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
-import { jsonOf, runCli } from '../helpers/ingest.js';
+import { generatedWorkspace } from '../helpers/generated-workspace.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-/** The backfilled as-of dates; the run after them is as of the latest order (2026-06-30). */
+/** The earlier as-of dates (month ends); the last run is as of the latest order (2026-06-30). */
 export const BACKFILL = { from: '2026-04-30', to: '2026-05-31' } as const;
 export const KMEANS_SCHEME = 'clusters';
 
@@ -28,49 +25,25 @@ export interface ApiWorkspace {
   workspace: string;
 }
 
-/** Generates, ingests, backfills and runs; every step through the CLI, as a user would. */
+/** Generates, ingests and runs as of each date; every step through the CLI, as a user would. */
 export async function buildApiWorkspace(prefix: string): Promise<ApiWorkspace> {
   const tmp = makeTempDir(prefix);
-  const generated = await generate({ out: tmp.path('data'), customers: 600, seed: 9 });
-  const workspace = tmp.path('ws.duckdb');
-  const config = tmp.write(
-    'segtrack.yaml',
-    stringify({
-      workspace,
-      sources: Object.fromEntries(
-        CANONICAL_TABLES.filter((t) => generated.files[t] !== undefined).map((t) => [
-          t,
-          { file: generated.files[t] },
-        ]),
-      ),
-      segments: [
-        { name: 'rfm', type: 'rfm' },
-        {
-          name: KMEANS_SCHEME,
-          type: 'kmeans',
-          features: ['recency_days', 'orders_365d', 'revenue_365d', 'aov'],
-          k: 'auto',
-          k_range: [2, 4],
-        },
-      ],
-    }),
-  );
-  jsonOf(await runCli(['ingest', '--config', config, '--json']));
-  jsonOf(
-    await runCli([
-      'backfill',
-      '--config',
-      config,
-      '--from',
-      BACKFILL.from,
-      '--to',
-      BACKFILL.to,
-      '--every',
-      'month',
-      '--json',
-    ]),
-  );
-  jsonOf(await runCli(['run', '--config', config, '--json']));
+  const { config, workspace } = await generatedWorkspace(tmp, {
+    customers: 600,
+    seed: 9,
+    models: false,
+    segments: [
+      { name: 'rfm', type: 'rfm' },
+      {
+        name: KMEANS_SCHEME,
+        type: 'kmeans',
+        features: ['recency_days', 'orders_365d', 'revenue_365d', 'aov'],
+        k: 'auto',
+        k_range: [2, 4],
+      },
+    ],
+    runs: [BACKFILL.from, BACKFILL.to, undefined],
+  });
   return { tmp, config, workspace };
 }
 

@@ -5,14 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { generate } from '../../src/generate/generate.js';
-import { CANONICAL_TABLES } from '../../src/model/canonical.js';
 import { buildServer } from '../../src/server/app.js';
 import { createToken, revokeToken } from '../../src/server/tokens.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
+import { generatedWorkspace } from '../helpers/generated-workspace.js';
 import { jsonOf, runCli } from '../helpers/ingest.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -38,23 +36,15 @@ async function get(path: string, token?: string): Promise<{ status: number; body
 }
 
 beforeAll(async () => {
-  const generated = await generate({ out: tmp.path('data'), customers: 500, seed: 9 });
-  const workspace = tmp.path('ws.duckdb');
-  config = tmp.write(
-    'segtrack.yaml',
-    stringify({
-      workspace,
-      sources: Object.fromEntries(
-        CANONICAL_TABLES.filter((t) => generated.files[t] !== undefined).map((t) => [
-          t,
-          { file: generated.files[t] },
-        ]),
-      ),
-      segments: [{ name: 'rfm', type: 'rfm' }],
-    }),
-  );
-  expect((await runCli(['ingest', '--config', config])).code).toBe(0);
-  expect((await runCli(['run', '--config', config])).code).toBe(0);
+  const built = await generatedWorkspace(tmp, {
+    customers: 500,
+    seed: 9,
+    models: false,
+    segments: [{ name: 'rfm', type: 'rfm' }],
+    runs: [undefined],
+  });
+  config = built.config;
+  const workspace = built.workspace;
   engine = await openWorkspace(workspace);
   app = await buildServer(engine, {
     config: await loadConfig(config),

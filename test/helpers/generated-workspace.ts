@@ -1,5 +1,5 @@
 /**
- * A workspace built from generated data for the decision tests: `generate()` → optional extra
+ * A workspace built from generated data for the tests (decisions, API): `generate()` → optional extra
  * marketing-spend rows → `segtrack ingest` → one `segtrack run` per as-of date, with the purchase
  * and spend models so that P(alive) and predicted CLV exist.
  */
@@ -8,8 +8,8 @@ import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { generate } from '../../src/generate/generate.js';
 import { CANONICAL_TABLES } from '../../src/model/canonical.js';
-import { runCli } from '../helpers/ingest.js';
-import type { TempDir } from '../helpers/temp-dir.js';
+import { runCli } from './ingest.js';
+import type { TempDir } from './temp-dir.js';
 
 /** What {@link generatedWorkspace} built. */
 export interface GeneratedWorkspace {
