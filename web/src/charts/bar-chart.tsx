@@ -1,6 +1,7 @@
 import { linearScale, niceTicks } from '../../../src/views/scale';
 import { formatKpi } from '../../../src/views/format';
 import { useWidth } from './use-width';
+import { ValueAxis } from './value-axis';
 
 /** One bar of a {@link BarChart}. */
 export interface Bar {
@@ -51,17 +52,17 @@ export function BarChart({
     <figure className="chart" ref={ref} data-testid={testId}>
       <figcaption>{title}</figcaption>
       <svg width={width} height={height} role="img" aria-label={`${title}: ${valueLabel} by category`}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={x(t)} x2={x(t)} y1={m.top} y2={height - m.bottom} className="grid" />
-            <text x={x(t)} y={height - m.bottom + 14} textAnchor="middle" className="tick">
-              {fmt(t)}
-            </text>
-          </g>
-        ))}
-        <text x={(m.left + width - m.right) / 2} y={height - 6} textAnchor="middle" className="axis-label">
-          {valueLabel}
-        </text>
+        <ValueAxis
+          ticks={ticks}
+          x={x}
+          top={m.top}
+          bottom={height - m.bottom}
+          left={m.left}
+          right={width - m.right}
+          height={height}
+          format={fmt}
+          label={valueLabel}
+        />
         {bars.map((b, i) => {
           const top = m.top + i * row + 4;
           const v = b.value;

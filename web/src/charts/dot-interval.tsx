@@ -2,6 +2,7 @@ import { extent, linearScale, niceTicks } from '../../../src/views/scale';
 import { formatKpi } from '../../../src/views/format';
 import { Legend } from './line-chart';
 import { useWidth } from './use-width';
+import { ValueAxis } from './value-axis';
 
 /** A category's value before and after, with intervals. */
 export interface BeforeAfterPoint {
@@ -69,17 +70,17 @@ export function DotIntervalChart({
         role="img"
         aria-label={`${title}: ${valueLabel} before and after by segment`}
       >
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={x(t)} x2={x(t)} y1={m.top} y2={height - m.bottom} className="grid" />
-            <text x={x(t)} y={height - m.bottom + 14} textAnchor="middle" className="tick">
-              {formatKpi(t, unit, currency, { compact: true })}
-            </text>
-          </g>
-        ))}
-        <text x={(m.left + width - m.right) / 2} y={height - 6} textAnchor="middle" className="axis-label">
-          {valueLabel}
-        </text>
+        <ValueAxis
+          ticks={ticks}
+          x={x}
+          top={m.top}
+          bottom={height - m.bottom}
+          left={m.left}
+          right={width - m.right}
+          height={height}
+          format={(t) => formatKpi(t, unit, currency, { compact: true })}
+          label={valueLabel}
+        />
         {points.map((p, i) => {
           const y = m.top + i * row + row / 2;
           return (
