@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -9,8 +7,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromObject } from '../config/load.js';
@@ -25,6 +21,7 @@ import { benchModelPath, type ModelPathBench } from '../predict/bench-path.js';
 import { modelSettings } from '../predict/settings.js';
 import { syntheticDataEnv } from '../privacy/pii.js';
 import { openWorkspace } from '../workspace/workspace.js';
+import { runSegtrackJson } from './segtrack-process.js';
 
 /** Settings for {@link runBench}. */
 export interface BenchOptions {
@@ -235,16 +232,8 @@ async function runPipelineProcess(
     `workspace: ${JSON.stringify(workspace)}
 ${DEMO_SEGMENTS}${models ? 'models: {purchase: bgnbd, spend: gamma_gamma, time_unit: week}\n' : ''}`,
   );
-  // From src/bench (a checkout) or dist/src/bench (the built package), the command is two or three folders up.
-  const bin = ['../../bin/segtrack.mjs', '../../../bin/segtrack.mjs']
-    .map((p) => fileURLToPath(new URL(p, import.meta.url)))
-    .find((p) => existsSync(p))!;
   // DuckDB caches up to 80 % of RAM by default (the run then peaks at about 2.7 GB at 1M
   // customers). With a 1.4 GB cap the staging tables of the feature build stay in memory and the
   // process peaks at 1.6–1.8 GB; at 1 GB they spill and the feature build takes about 1.2 s more.
-  const args = [bin, 'run', '--config', config, '--json', '--memory-limit', '1.4GB'];
-  const { stdout } = await promisify(execFile)(process.execPath, args, {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as { timings_ms: Record<string, number>; peak_rss_mb: number };
+  return runSegtrackJson(['run', '--config', config, '--memory-limit', '1.4GB']);
 }
