@@ -78,9 +78,9 @@ export async function gatherReport(
   o: GatherOptions = {},
 ): Promise<ReportData> {
   const threshold = minSegmentSizeOf(config);
-  const latest = await resolveSnapshot(engine);
-  for (const s of o.schemes ?? []) requireScheme(latest, s);
   const snapshots = await listSnapshots(engine);
+  const latest = await resolveSnapshot(engine, undefined, snapshots);
+  for (const s of o.schemes ?? []) requireScheme(latest, s);
   const wanted = o.schemes !== undefined && o.schemes.length > 0 ? [...new Set(o.schemes)] : null;
   const over = await overview(engine, config, threshold, { scheme: wanted?.[0] });
   const summaries = wanted ? wanted.map((name) => over.schemes.find((s) => s.name === name)!) : over.schemes;

@@ -31,9 +31,16 @@ export async function listSnapshots(engine: Engine): Promise<SnapshotInfo[]> {
   return rows.map((r) => ({ ...r, schemes: JSON.parse(r.schemes) as string[] }));
 }
 
-/** The snapshot with this id, or the latest (by as-of date, then id) when none is given. */
-export async function resolveSnapshot(engine: Engine, id?: number): Promise<SnapshotInfo> {
-  const all = await listSnapshots(engine);
+/**
+ * The snapshot with this id, or the latest (by as-of date, then id) when none is given. `known`:
+ * the snapshots when the caller has already listed them (they are not read again).
+ */
+export async function resolveSnapshot(
+  engine: Engine,
+  id?: number,
+  known?: readonly SnapshotInfo[],
+): Promise<SnapshotInfo> {
+  const all = known ?? (await listSnapshots(engine));
   if (all.length === 0)
     throw userError('no_snapshots', 'the workspace has no snapshots yet', {
       hint: 'run `segtrack run` (or `segtrack backfill`) first',

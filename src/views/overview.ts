@@ -73,8 +73,8 @@ export async function overview(
   threshold: number,
   o: { scheme?: string | undefined; top?: number } = {},
 ): Promise<Overview> {
-  const latest = await resolveSnapshot(engine);
   const all = await listSnapshots(engine);
+  const latest = await resolveSnapshot(engine, undefined, all);
   const previous: SnapshotInfo | null = all.length > 1 ? all[all.length - 2]! : null;
   const rows = await engine.query<{
     snapshot_id: number;
