@@ -49,7 +49,11 @@ export class ApiFailure extends Error {
 
 const cache = new Map<string, Promise<unknown>>();
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Sends a request with the caller's token; answers the response when it is a 2xx, else throws
+ * what the server said (or that it cannot be reached).
+ */
+async function request(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = getToken();
   if (token) headers['authorization'] = `Bearer ${token}`;
@@ -78,7 +82,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     }
     throw new ApiFailure(res.status, err.code, err.message, err.hint);
   }
-  return (await res.json()) as T;
+  return res;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await (await request(method, path, body)).json()) as T;
 }
 
 /** GET `path` (relative to /api/v1), cached for the session unless `fresh`. */
@@ -103,16 +111,7 @@ export async function post<T>(path: string, body: unknown): Promise<T> {
 
 /** POST that answers with a file: saved by the browser under the server's file name. */
 export async function download(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = getToken();
-  if (token) headers['authorization'] = `Bearer ${token}`;
-  const res = await fetch(`/api/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!res.ok) {
-    const err = (
-      (await res.json().catch(() => ({ error: { code: 'http', message: res.statusText } }))) as ApiError
-    ).error;
-    throw new ApiFailure(res.status, err.code, err.message, err.hint);
-  }
+  const res = await request('POST', path, body);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
