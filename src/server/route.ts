@@ -162,9 +162,13 @@ export function registerRoute(app: FastifyInstance, ctx: ServerContext, spec: Ro
           'ask an admin for a token with that role (`segtrack token create --role …`)',
         );
     }
-    // By role too: an answer may hold more for a higher role (data-quality examples, say).
+    // By role too: an answer may hold more for a higher role (data-quality examples, say); by
+    // day for an answer that depends on today's date.
+    const day = spec.cache === 'daily' ? ` ${new Date().toISOString().slice(0, 10)}` : '';
     const key =
-      ctx.caching && spec.cache && spec.method === 'GET' ? `${caller?.role ?? '-'} ${req.url}` : undefined;
+      ctx.caching && spec.cache && spec.method === 'GET'
+        ? `${caller?.role ?? '-'} ${req.url}${day}`
+        : undefined;
     const hit = key !== undefined ? ctx.cache.get(key) : undefined;
     if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit);
     const input = {

@@ -7,7 +7,7 @@
  *   not reopen it.
  */
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Engine } from '../../src/engine/engine.js';
 import { buildServer } from '../../src/server/app.js';
@@ -23,23 +23,28 @@ afterAll(async () => {
   await engine.close();
 });
 
+/** A server context over the test's engine, caching on. */
+function context(): ServerContext {
+  return {
+    engine,
+    config: undefined,
+    threshold: 10,
+    log: () => undefined,
+    cache: new Map(),
+    generation: 0,
+    invalidate() {
+      this.cache.clear();
+      this.generation++;
+    },
+    caching: true,
+    strictResponses: true,
+  };
+}
+
 describe('the answer cache', () => {
   it('does-not-cache-an-answer-computed-during-a-write', async () => {
     const app = Fastify();
-    const ctx: ServerContext = {
-      engine,
-      config: undefined,
-      threshold: 10,
-      log: () => undefined,
-      cache: new Map(),
-      generation: 0,
-      invalidate() {
-        this.cache.clear();
-        this.generation++;
-      },
-      caching: true,
-      strictResponses: true,
-    };
+    const ctx = context();
     let state = 'before';
     let computed = 0;
     let release: () => void = () => undefined;
@@ -93,6 +98,41 @@ describe('the answer cache', () => {
     await app.inject({ method: 'GET', url: '/read' });
     expect(computed).toBe(2);
     await app.close();
+  });
+
+  it('keeps an answer that depends on the date for that day only', async () => {
+    const app = Fastify();
+    const ctx = context();
+    app.addHook('onRequest', (req, _reply, done) => {
+      req.caller = { role: 'viewer', actor: 'test', loopback: false };
+      done();
+    });
+    let computed = 0;
+    registerRoute(
+      app,
+      ctx,
+      route({
+        method: 'GET',
+        url: '/today',
+        capability: 'aggregates',
+        summary: 'depends on the date',
+        response: z.object({ n: z.number() }),
+        cache: 'daily',
+        handler: () => ({ n: ++computed }),
+      }),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-01T23:00:00Z'));
+      await app.inject({ method: 'GET', url: '/today' });
+      await app.inject({ method: 'GET', url: '/today' });
+      expect(computed).toBe(1);
+      vi.setSystemTime(new Date('2026-03-02T01:00:00Z'));
+      expect((await app.inject({ method: 'GET', url: '/today' })).json()).toEqual({ n: 2 });
+    } finally {
+      vi.useRealTimers();
+      await app.close();
+    }
   });
 });
 
