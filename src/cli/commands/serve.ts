@@ -32,7 +32,9 @@ export async function serveWorkspace(
     ctx.note(`  API:       ${address}/api/v1/ (OpenAPI: ${address}/api/v1/openapi.json)`);
     if (!(await hasTokens(engine)))
       ctx.note(
-        'No API tokens exist: only clients on this machine (loopback) are accepted. Create one with `segtrack token create --role viewer`.',
+        `No API tokens exist: only clients on this machine (loopback, addressed to 127.0.0.1 or localhost) are accepted. ` +
+          `While serving, create one with: curl -X POST -H 'content-type: application/json' -d '{"role":"viewer"}' ${address}/api/v1/tokens ` +
+          '(or stop the server and run `segtrack token create --role viewer`).',
       );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
